@@ -1,0 +1,53 @@
+# Paper Archive: every task, from a fresh clone. `make site` builds, `make test` tests.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: deps browser test site docs serve lint bench clean
+
+## deps: create .venv and install the pinned dependencies (skipped when up to date)
+deps: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+## browser: make sure a Chromium for the browser tests is installed
+browser: deps
+	PY=$(PY) scripts/ensure-chromium.sh
+
+## test: the whole test suite (unit, golden, mkdocs build, real browser)
+test: deps browser
+	$(PY) -m pytest
+
+## docs: generate the Markdown pages into docs/ from dumps/
+docs: deps
+	$(PY) -m generator build
+
+## site: generate, then build site/ with mkdocs --strict (site/ is replaced only on success)
+site: docs
+	rm -rf .site-new
+	$(PY) -m mkdocs build --strict --quiet --site-dir .site-new
+	rm -rf .site-old
+	if [ -d site ]; then mv site .site-old; fi
+	mv .site-new site
+	rm -rf .site-old
+
+## serve: preview the site at http://127.0.0.1:8000/ (rebuilds on changes)
+serve: docs
+	$(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
+
+## lint: ruff
+lint: deps
+	$(PY) -m ruff check generator tests bench overrides
+	$(PY) -m ruff format --check generator tests bench overrides
+
+## bench: the benchmarks (see bench/README.md)
+bench: deps
+	$(PY) bench/bench_parse.py
+
+clean:
+	rm -rf site .site-new .site-old .pytest_cache .ruff_cache

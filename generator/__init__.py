@@ -1,0 +1,1 @@
+"""Paper Archive: a static site generator for Hugging Face Papers dumps."""

@@ -1,0 +1,177 @@
+"""The command line: a thin click layer over the library. The only place that exits."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+
+import click
+
+from . import dumps as dump_files
+from .archive import Archive, build_archive
+from .dates import date_from_name
+from .dedupe import title_key
+from .errors import ArchiveError, InputError
+from .model import Dump, Notice
+from .parse import decode, parse_dump
+from .render import render_pages
+from .slugs import slug_of
+from .write import write_site
+
+DUMPS = Path("dumps")
+DOCS = Path("docs")
+
+
+def github_annotation(error: InputError) -> str:
+    """A GitHub Actions workflow command that shows an input error on its file and line."""
+    properties = [f"file={_escape_property(error.path)}"]
+    if error.line is not None:
+        properties.append(f"line={error.line}")
+    properties.append("title=Rejected dump")
+    return f"::error {','.join(properties)}::{_escape_data(error.message)}"
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+@contextmanager
+def reporting_errors() -> Iterator[None]:
+    """Turn the library's errors into `file:line: message` and exit code 1."""
+    try:
+        yield
+    except InputError as error:
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            click.echo(github_annotation(error))
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    except ArchiveError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+
+
+def show_warnings(warnings: tuple[Notice, ...] | list[Notice]) -> None:
+    for notice in warnings:
+        click.echo(str(notice), err=True)
+
+
+def date_option(help_text: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    return click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None, help=help_text)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Paper Archive: turn Hugging Face Papers dumps into an archive website."""
+
+
+@main.command()
+@click.option(
+    "--dumps",
+    "dumps_dir",
+    type=click.Path(path_type=Path),
+    default=DUMPS,
+    show_default=True,
+    help="Folder of dumps (YYYY-MM-DD-name.txt).",
+)
+@click.option(
+    "--docs",
+    "docs_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=DOCS,
+    show_default=True,
+    help="MkDocs docs folder to write the generated pages into.",
+)
+def build(dumps_dir: Path, docs_dir: Path) -> None:
+    """Read every dump and write the site's pages into DOCS."""
+    with reporting_errors():
+        archive = build_archive(dump_files.read_dumps(dumps_dir))
+        show_warnings(archive.warnings)
+        pages = render_pages(archive.papers)
+        report = write_site(docs_dir, pages)
+    click.echo(
+        f"{len(archive.papers)} papers from {len(archive.dumps)} dumps ({archive.listings} listings); "
+        f"{len(pages)} pages: {report.written} written, {report.unchanged} unchanged, {report.deleted} deleted."
+    )
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@date_option("Day the page was copied (default: the date in the file name, else today).")
+@click.option(
+    "--dumps",
+    "dumps_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=DUMPS,
+    show_default=True,
+    help="Folder of dumps to file it into.",
+)
+def add(file: Path, day: datetime | None, dumps_dir: Path) -> None:
+    """Validate a new dump FILE and file it into DUMPS as DATE-name.txt."""
+    dump_date = _dump_date(file, day)
+    with reporting_errors():
+        data = dump_files.read_bytes(file)
+        dump = parse_dump(decode(data, str(file)), str(file), dump_date)
+        existing = dump_files.read_dumps(dumps_dir, allow_none=True) if dumps_dir.is_dir() else []
+        stem = file.stem[10:].lstrip("-_") if date_from_name(file.name) else file.stem
+        target = dumps_dir / f"{dump_date.isoformat()}-{slug_of(stem)}.txt"
+        if target.exists():
+            raise InputError(target, "a dump with this name is already filed; give the new one another name or date")
+        show_warnings(dump.warnings)
+        known = {paper.key for paper in build_archive(existing).papers} if existing else set()
+        keys = {title_key(entry.title) for entry in dump.entries}
+        dumps_dir.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(target.name + ".pa-tmp")
+        temporary.write_bytes(data)
+        temporary.replace(target)
+    new = len(keys - known)
+    click.echo(
+        f"Filed {target}: {len(keys)} papers, {new} new, {len(keys) - new} already in the archive"
+        f"{f', {len(dump.warnings)} warnings' if dump.warnings else ''}."
+    )
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@date_option("Day of the dumps whose names carry no date (default: today).")
+def check(files: tuple[Path, ...], day: datetime | None) -> None:
+    """Parse and report on dumps without writing anything."""
+    failed = False
+    parsed: list[Dump] = []
+    for file in files:
+        try:
+            dump = parse_dump(decode(dump_files.read_bytes(file), str(file)), str(file), _dump_date(file, day))
+        except InputError as error:
+            click.echo(str(error), err=True)
+            failed = True
+            continue
+        parsed.append(dump)
+        show_warnings(dump.warnings)
+        counts = Counter(title_key(entry.title) for entry in dump.entries)
+        repeats = sum(n - 1 for n in counts.values())
+        click.echo(
+            f"{file}: {len(dump.entries)} papers listed, {len(counts)} distinct, {repeats} duplicates, "
+            f"{len(dump.warnings)} warnings"
+        )
+    if len(parsed) > 1:
+        archive: Archive = build_archive(parsed)
+        click.echo(
+            f"all {len(parsed)} files: {archive.listings} listings, {len(archive.papers)} distinct papers, "
+            f"{archive.listings - len(archive.papers)} duplicates, {len(archive.warnings)} warnings"
+        )
+    if failed:
+        sys.exit(1)
+
+
+def _dump_date(file: Path, day: datetime | None) -> date:
+    if day is not None:
+        return day.date()
+    return date_from_name(file.name) or date.today()

@@ -1,0 +1,87 @@
+"""Dates: the dump's date from its file name, and listing days from day lines."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+
+_DAY_LINE = re.compile(
+    r"(?P<month>[A-Za-z]{3,9})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?P<year>\d{4}))?",
+)
+_NAME_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?=[-_.]|$)")
+
+
+def parse_day_line(line: str) -> tuple[int, int, int | None] | None:
+    """Read a day line such as "May 30" or "Mar 8, 2024" as (month, day, year or None).
+
+    Returns None for a line that is not a day line. The day must exist in the month
+    (Feb 29 is accepted: whether it exists depends on the year).
+    """
+    match = _DAY_LINE.fullmatch(line.strip())
+    if match is None:
+        return None
+    month = MONTHS.get(match["month"].lower())
+    if month is None:
+        return None
+    day = int(match["day"])
+    year = int(match["year"]) if match["year"] else None
+    try:
+        date(year or 2000, month, day)  # 2000 is a leap year: Feb 29 passes here
+    except ValueError:
+        return None
+    return month, day, year
+
+
+def resolve_day(month: int, day: int, year: int | None, dump_date: date) -> date:
+    """The listing date of a day line in a dump dated `dump_date`.
+
+    With a year, it is that day. Without one, it is the latest such day on or
+    before the dump's date: "Dec 31" in a dump of 2025-01-02 is 2024-12-31.
+    Raises ValueError when the day does not exist or lies after the dump's date.
+    """
+    if year is not None:
+        day_date = date(year, month, day)
+        if day_date > dump_date:
+            raise ValueError(f"the day {day_date.isoformat()} is after the dump's date {dump_date.isoformat()}")
+        return day_date
+    for candidate_year in range(dump_date.year, dump_date.year - 8, -1):
+        try:
+            candidate = date(candidate_year, month, day)
+        except ValueError:  # Feb 29 outside a leap year
+            continue
+        if candidate <= dump_date:
+            return candidate
+    raise ValueError(f"no day {month:02d}-{day:02d} exists on or before {dump_date.isoformat()}")
+
+
+def date_from_name(name: str) -> date | None:
+    """The `YYYY-MM-DD` date that starts a dump's file name, or None."""
+    match = _NAME_DATE.match(name)
+    if match is None:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None

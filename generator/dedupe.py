@@ -1,0 +1,65 @@
+"""Deduplicate papers across dumps: one paper per normalized title."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+
+from .model import Dump, Source
+
+
+def title_key(title: str) -> str:
+    """The identity of a title: Unicode-normalized (NFKC), case-folded, with
+    punctuation and spacing differences removed ("MMRL++: A-B" == "mmrl a b")."""
+    text = unicodedata.normalize("NFKC", title).casefold()
+    text = "".join(ch if ch.isalnum() else " " for ch in text)
+    return " ".join(text.split())
+
+
+def better_abstract(current: str | None, candidate: str | None) -> str | None:
+    """The more complete of two abstracts: present beats missing, longer beats
+    shorter, and for equal lengths the smaller string wins (so the choice never
+    depends on the order the dumps are read in)."""
+    if candidate is None:
+        return current
+    if current is None:
+        return candidate
+    return min(current, candidate, key=lambda text: (-len(text.strip()), text))
+
+
+class Merged:
+    """A paper being gathered from its listings (mutable, internal to dedupe)."""
+
+    __slots__ = ("abstract", "key", "sources", "title")
+
+    def __init__(self, key: str, title: str) -> None:
+        self.key = key
+        self.title = title
+        self.abstract: str | None = None
+        self.sources: list[Source] = []
+
+
+def merge(dumps: Iterable[Dump]) -> list[Merged]:
+    """Gather every listing of every dump into one Merged record per paper.
+
+    The result is ordered by first listing (date, dump name, line), so it is the
+    same whatever order the dumps arrive in. A paper's title is the one of its
+    first listing.
+    """
+    by_key: dict[str, Merged] = {}
+    for dump in dumps:
+        for entry in dump.entries:
+            key = title_key(entry.title)
+            merged = by_key.get(key)
+            if merged is None:
+                merged = by_key[key] = Merged(key, entry.title)
+            merged.sources.append(Source(dump.name, entry.line, entry.listed))
+            merged.abstract = better_abstract(merged.abstract, entry.abstract)
+    for merged in by_key.values():
+        merged.sources.sort(key=_source_order)
+    papers = sorted(by_key.values(), key=lambda m: (_source_order(m.sources[0]), m.key))
+    return papers
+
+
+def _source_order(source: Source) -> tuple[object, ...]:
+    return (source.listed, source.dump, source.line)

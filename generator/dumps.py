@@ -1,0 +1,47 @@
+"""Reading dump files: the input edge of the pipeline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .dates import date_from_name
+from .errors import DumpError
+from .model import Dump
+from .parse import decode, parse_dump
+
+PATTERN = "*.txt"
+
+
+def dump_paths(directory: Path) -> list[Path]:
+    """The dumps of a folder, in name order (names start with their date)."""
+    if not directory.is_dir():
+        raise DumpError(directory, "no such folder of dumps")
+    return sorted(directory.glob(PATTERN))
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise DumpError(path, f"cannot read the file: {exc.strerror or exc}") from None
+
+
+def read_dump(path: Path) -> Dump:
+    """Read and parse one dump whose file name starts with its date."""
+    dump_date = date_from_name(path.name)
+    if dump_date is None:
+        raise DumpError(
+            path,
+            "the file name does not start with the dump's date: rename it to "
+            f"YYYY-MM-DD-{path.name} (the day the page was copied), or file it with "
+            f"`python -m generator add {path} --date YYYY-MM-DD`",
+        )
+    return parse_dump(decode(read_bytes(path), str(path)), str(path), dump_date)
+
+
+def read_dumps(directory: Path, *, allow_none: bool = False) -> list[Dump]:
+    """Every dump of a folder, parsed. Raises DumpError at the first bad one."""
+    dumps = [read_dump(path) for path in dump_paths(directory)]
+    if not dumps and not allow_none:
+        raise DumpError(directory, f"no dumps found (expected files matching {PATTERN})")
+    return dumps

@@ -1,0 +1,69 @@
+"""The archive's data model: frozen dataclasses, no behaviour beyond derived values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One paper as listed in one dump: what the parser produces."""
+
+    title: str
+    abstract: str | None
+    line: int  # line of the title in the dump (1-based)
+    listed: date  # the day the paper was listed
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A warning about the input: kept, but worth the maintainer's attention."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: warning: {self.message}"
+
+
+@dataclass(frozen=True)
+class Dump:
+    """One parsed dump file."""
+
+    name: str  # file name, e.g. "2026-11-22-trending.txt"
+    date: date  # the date in the file name
+    entries: tuple[Entry, ...]
+    warnings: tuple[Notice, ...] = ()
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where and when a paper was listed."""
+
+    dump: str
+    line: int
+    listed: date
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A deduplicated paper of the archive."""
+
+    key: str  # normalized title: the identity used for deduplication
+    slug: str
+    title: str
+    abstract: str | None
+    sources: tuple[Source, ...]  # sorted by (listed, dump, line)
+    tags: tuple[str, ...] = field(default=())
+
+    @property
+    def date(self) -> date:
+        """The day the paper was first listed."""
+        return self.sources[0].listed
+
+    @property
+    def dates(self) -> tuple[date, ...]:
+        """Every distinct day the paper was listed, oldest first."""
+        return tuple(sorted({s.listed for s in self.sources}))

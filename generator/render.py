@@ -1,0 +1,204 @@
+"""Render the archive into Markdown pages (pure: returns {relative path: text})."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from html import escape
+
+import yaml
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from . import text
+from .model import Paper
+from .slugs import slug_of
+
+#: papers per tag page; later papers go to page-2/, page-3/, ...
+TAG_PAGE_SIZE = 100
+#: tags shown on the home page
+HOME_TAGS = 12
+
+
+@dataclass(frozen=True)
+class Tag:
+    name: str
+    slug: str
+    papers: tuple[Paper, ...]  # newest first
+
+    @property
+    def count(self) -> int:
+        return len(self.papers)
+
+
+@dataclass(frozen=True)
+class Day:
+    date: date
+    papers: tuple[Paper, ...]  # in the order they were listed that day
+    previous: date | None = None
+    next: date | None = None
+
+
+@dataclass(frozen=True)
+class Month:
+    year: int
+    month: int
+    days: tuple[Day, ...]
+    count: int  # distinct papers listed in the month
+
+    @property
+    def name(self) -> str:
+        return text.MONTH_NAMES[self.month - 1]
+
+
+@dataclass(frozen=True)
+class Year:
+    year: int
+    months: tuple[Month, ...]  # newest first
+    count: int
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("generator", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=False,
+        lstrip_blocks=False,
+    )
+    env.globals.update(
+        linkify=text.linkify,
+        snippet=text.snippet,
+        long_date=text.long_date,
+        search_links=text.search_links,
+    )
+    return env
+
+
+def front_matter(**fields: object) -> Markup:
+    """YAML front matter. Titles are HTML-escaped: Material prints them as HTML."""
+    values = {key: value for key, value in fields.items() if value not in (None, [], ())}
+    if "title" in values:
+        values["title"] = escape(str(values["title"]), quote=False)
+    dumped = yaml.safe_dump(values, allow_unicode=True, sort_keys=False, width=10**9)
+    return Markup(dumped)
+
+
+def base_of(path: str) -> str:
+    """The relative prefix from a page's URL to the site root (directory URLs)."""
+    depth = path.count("/") + (0 if path.endswith("index.md") else 1)
+    return "../" * depth
+
+
+def group_tags(papers: Sequence[Paper]) -> list[Tag]:
+    """Tags with their papers, newest first; tags sorted by count then name."""
+    by_name: dict[str, list[Paper]] = defaultdict(list)
+    for paper in papers:
+        for name in paper.tags:
+            by_name[name].append(paper)
+    tags = [
+        Tag(name, slug_of(name), tuple(sorted(members, key=lambda p: p.date, reverse=True)))
+        for name, members in by_name.items()
+    ]
+    return sorted(tags, key=lambda tag: (-tag.count, tag.name.casefold(), tag.name))
+
+
+def group_days(papers: Sequence[Paper]) -> list[Day]:
+    """Listing days, oldest first, each with its papers in listing order."""
+    listings: dict[date, list[tuple[str, int, Paper]]] = defaultdict(list)
+    for paper in papers:
+        seen: set[date] = set()
+        for source in paper.sources:
+            if source.listed not in seen:
+                seen.add(source.listed)
+                listings[source.listed].append((source.dump, source.line, paper))
+    dates = sorted(listings)
+    return [
+        Day(
+            day,
+            tuple(paper for _, _, paper in sorted(listings[day], key=lambda item: item[:2])),
+            dates[index - 1] if index > 0 else None,
+            dates[index + 1] if index + 1 < len(dates) else None,
+        )
+        for index, day in enumerate(dates)
+    ]
+
+
+def group_years(days: Iterable[Day]) -> list[Year]:
+    """Years and months, newest first, with counts of distinct papers."""
+    months: dict[tuple[int, int], list[Day]] = defaultdict(list)
+    for day in days:
+        months[(day.date.year, day.date.month)].append(day)
+    by_year: dict[int, list[Month]] = defaultdict(list)
+    for (year, month), month_days in sorted(months.items(), reverse=True):
+        count = len({paper.key for day in month_days for paper in day.papers})
+        by_year[year].append(Month(year, month, tuple(reversed(month_days)), count))
+    return [
+        Year(year, tuple(months_of_year), len({p.key for m in months_of_year for d in m.days for p in d.papers}))
+        for year, months_of_year in sorted(by_year.items(), reverse=True)
+    ]
+
+
+def render_pages(papers: Sequence[Paper]) -> dict[str, str]:
+    """Every generated page of the site, keyed by its path under docs/."""
+    env = environment()
+    pages: dict[str, str] = {}
+    tags = group_tags(papers)
+    days = group_days(papers)
+
+    paper_template = env.get_template("paper.md.j2")
+    for paper in papers:
+        path = f"papers/{paper.slug}.md"
+        pages[path] = paper_template.render(
+            paper=paper,
+            base=base_of(path),
+            front_matter=front_matter(title=paper.title, tags=list(paper.tags), hide=["toc"]),
+        )
+
+    tag_template = env.get_template("tag.md.j2")
+    for tag in tags:
+        chunks = [tag.papers[i : i + TAG_PAGE_SIZE] for i in range(0, tag.count, TAG_PAGE_SIZE)]
+        for number, chunk in enumerate(chunks, start=1):
+            path = f"tags/{tag.slug}/index.md" if number == 1 else f"tags/{tag.slug}/page-{number}.md"
+            title = tag.name if number == 1 else f"{tag.name} (page {number})"
+            pages[path] = tag_template.render(
+                tag=tag,
+                items=chunk,
+                pages=len(chunks),
+                current=number,
+                base=base_of(path),
+                front_matter=front_matter(title=title, hide=["toc"]),
+            )
+    pages["tags/index.md"] = env.get_template("tags.md.j2").render(
+        tags=tags, front_matter=front_matter(title="Tags", hide=["toc"])
+    )
+
+    day_template = env.get_template("day.md.j2")
+    for day in days:
+        path = f"archive/{day.date:%Y/%m/%d}.md"
+        pages[path] = day_template.render(
+            day=day,
+            base=base_of(path),
+            front_matter=front_matter(title=text.long_date(day.date), hide=["toc"]),
+        )
+    pages["archive/index.md"] = env.get_template("archive.md.j2").render(
+        years=group_years(days),
+        days=days,
+        total_papers=len(papers),
+        front_matter=front_matter(title="Archive"),
+    )
+
+    pages["index.md"] = env.get_template("home.md.j2").render(
+        total_papers=len(papers),
+        days=days,
+        tags=tags,
+        top_tags=tags[:HOME_TAGS],
+        latest=days[-1] if days else None,
+        front_matter=front_matter(title="Home", hide=["toc"]),
+    )
+    return pages

@@ -1,0 +1,52 @@
+"""URL slugs for papers and tags: readable, ASCII, stable."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from collections.abc import Iterable
+
+from slugify import slugify
+
+MAX_LENGTH = 80
+
+#: Greek letters are spelled out ("σ-GPTs" -> "sigma-gpts"), as readers say them.
+GREEK = [
+    [chr(code), unicodedata.name(chr(code)).split()[-1].lower()]
+    for code in range(0x391, 0x3CA)
+    if unicodedata.name(chr(code), "").startswith("GREEK")
+]
+
+
+def slug_of(text: str) -> str:
+    """A readable ASCII slug of at most MAX_LENGTH characters, cut at a word boundary."""
+    slug = slugify(text, max_length=MAX_LENGTH, word_boundary=True, save_order=True, replacements=GREEK)
+    return slug or "untitled"
+
+
+def assign(titles: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Slugs for (key, title) pairs given in first-listed order.
+
+    The first paper with a given slug keeps the plain one; a later paper whose
+    title makes the same slug gets a suffix derived from its own key, so its slug
+    does not depend on which other papers exist, and adding dumps never renames a
+    page.
+    """
+    slugs: dict[str, str] = {}
+    taken: set[str] = set()
+    for key, title in titles:
+        slug = slug_of(title)
+        if slug in taken:
+            slug = _suffixed(slug, key, taken)
+        taken.add(slug)
+        slugs[key] = slug
+    return slugs
+
+
+def _suffixed(slug: str, key: str, taken: set[str]) -> str:
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
+    for width in range(6, len(digest) + 1):
+        candidate = f"{slug[: MAX_LENGTH - width - 1].rstrip('-')}-{digest[:width]}"
+        if candidate not in taken:
+            return candidate
+    raise AssertionError("sha256 digests do not collide")  # pragma: no cover
