@@ -30,11 +30,12 @@ def better_abstract(current: str | None, candidate: str | None) -> str | None:
 class Merged:
     """A paper being gathered from its listings (mutable, internal to dedupe)."""
 
-    __slots__ = ("abstract", "key", "sources", "title")
+    __slots__ = ("abstract", "first", "key", "sources", "title")
 
-    def __init__(self, key: str, title: str) -> None:
+    def __init__(self, key: str, title: str, first: Source) -> None:
         self.key = key
-        self.title = title
+        self.title = title  # as written in the first listing
+        self.first = first
         self.abstract: str | None = None
         self.sources: list[Source] = []
 
@@ -51,9 +52,12 @@ def merge(dumps: Iterable[Dump]) -> list[Merged]:
         for entry in dump.entries:
             key = title_key(entry.title)
             merged = by_key.get(key)
+            source = Source(dump.name, entry.line, entry.listed)
             if merged is None:
-                merged = by_key[key] = Merged(key, entry.title)
-            merged.sources.append(Source(dump.name, entry.line, entry.listed))
+                merged = by_key[key] = Merged(key, entry.title, source)
+            elif _source_order(source) < _source_order(merged.first):
+                merged.title, merged.first = entry.title, source
+            merged.sources.append(source)
             merged.abstract = better_abstract(merged.abstract, entry.abstract)
     for merged in by_key.values():
         merged.sources.sort(key=_source_order)

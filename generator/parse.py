@@ -35,7 +35,7 @@ TITLE_MAX = 300
 SENTENCES_MIN = 150
 
 SUBSCRIBE = "Subscribe"
-_BYLINE = re.compile(r"by\s*AK\b.*", re.IGNORECASE)
+_BYLINE = re.compile(r"by\s*AK\s+and\s+the\s+research\s+community", re.IGNORECASE)
 _FULL_STOP = re.compile(r"\.[\"')\]]*(?:\s|$)")
 _URL = re.compile(r"\bhttps?://", re.IGNORECASE)
 
@@ -159,7 +159,7 @@ def _body(numbered: list[tuple[int, str]], path: str) -> list[tuple[int, str]]:
             if index + 1 == len(numbered):
                 raise DumpError(path, "no papers found after the header: the dump holds only header lines", number)
             return numbered[index + 1 :]
-        if line.startswith(SUBSCRIBE) and not line[len(SUBSCRIBE)].islower():
+        if line.startswith(SUBSCRIBE):
             return [(number, line[len(SUBSCRIBE) :].lstrip()), *numbered[index + 1 :]]
     raise DumpError(
         path,

@@ -1,0 +1,73 @@
+"""Deduplication across dumps: one paper per title, every source kept, the fullest abstract."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from generator.archive import build_archive
+from generator.dedupe import better_abstract, title_key
+from generator.model import Dump, Entry, Source
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("MMRL: Multi-Modal Representation Learning", "mmrl multi-modal representation learning"),
+        ("MMRL: Multi-Modal Representation Learning", "MMRL - Multi Modal  Representation Learning"),
+        ("Memorize, Factorize, or be Naïve", "Memorize, Factorize, or be Nai\u0308ve"),  # NFC vs NFD
+        ("ＧＰＴ Models", "GPT models"),  # full-width forms (NFKC)
+        ("σ-GPTs: A New Approach", "Σ-GPTS: a new approach"),
+        ("Feature Collapse", "  Feature   Collapse. "),
+    ],
+)
+def test_same_paper_same_key(a: str, b: str) -> None:
+    assert title_key(a) == title_key(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("MMRL: Multi-Modal Representation Learning", "MMRL 2: Multi-Modal Representation Learning"),
+        ("Tensor Programs V", "Tensor Programs VI"),
+        ("σ-GPTs", "GPTs"),
+    ],
+)
+def test_different_papers_different_keys(a: str, b: str) -> None:
+    assert title_key(a) != title_key(b)
+
+
+@pytest.mark.parametrize(
+    ("current", "candidate", "expected"),
+    [
+        (None, "An abstract.", "An abstract."),
+        ("An abstract.", None, "An abstract."),
+        ("Short.", "A longer abstract.", "A longer abstract."),
+        ("A longer abstract.", "Short.", "A longer abstract."),
+        ("Same length B.", "Same length A.", "Same length A."),
+        ("Same length A.", "Same length B.", "Same length A."),
+    ],
+)
+def test_better_abstract_is_order_independent(current: str | None, candidate: str | None, expected: str) -> None:
+    assert better_abstract(current, candidate) == expected
+
+
+def dump(name: str, day: date, *entries: tuple[str, str | None, int]) -> Dump:
+    return Dump(name, day, tuple(Entry(title, abstract, line, day) for title, abstract, line in entries))
+
+
+def test_archive_merges_listings_and_keeps_every_source() -> None:
+    first = dump("2026-05-30-a.txt", date(2026, 5, 30), ("Feature Collapse", None, 3), ("Other Paper", "Other.", 5))
+    second = dump("2026-06-02-b.txt", date(2026, 6, 2), ("feature collapse", "We formalize feature collapse.", 7))
+    for order in ([first, second], [second, first]):
+        archive = build_archive(order)
+        assert [p.title for p in archive.papers] == ["Feature Collapse", "Other Paper"]
+        paper = archive.papers[0]
+        assert paper.abstract == "We formalize feature collapse."
+        assert paper.sources == (
+            Source("2026-05-30-a.txt", 3, date(2026, 5, 30)),
+            Source("2026-06-02-b.txt", 7, date(2026, 6, 2)),
+        )
+        assert paper.date == date(2026, 5, 30)
+        assert paper.dates == (date(2026, 5, 30), date(2026, 6, 2))
