@@ -30,7 +30,7 @@ docs: deps
 ## site: generate, then build site/ with mkdocs --strict (site/ is replaced only on success)
 site: docs
 	rm -rf .site-new
-	$(PY) -m mkdocs build --strict --quiet --site-dir .site-new
+	$(PY) -m mkdocs build --strict --site-dir .site-new
 	rm -rf .site-old
 	if [ -d site ]; then mv site .site-old; fi
 	mv .site-new site
