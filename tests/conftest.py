@@ -111,3 +111,9 @@ def context(context):  # type: ignore[no-untyped-def]
 
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+@pytest.fixture
+def page(page):  # type: ignore[no-untyped-def]
+    page.set_default_timeout(10_000)
+    return page

@@ -1,0 +1,77 @@
+"""Real-browser tests: Playwright driving Chromium against the built site on 127.0.0.1.
+
+Every request that is not to 127.0.0.1 is aborted (see conftest.context)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from generator.archive import load_archive
+from tests.conftest import serve
+from tests.htmltext import normalize
+from tests.sitebuild import ROOT, build_site
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def papers_by_slug():  # type: ignore[no-untyped-def]
+    return {paper.slug: paper for paper in load_archive(ROOT / "dumps").papers}
+
+
+def test_home_to_tag_to_paper(page: Page, papers_by_slug) -> None:  # type: ignore[no-untyped-def]
+    page.goto("/")
+    expect(page.locator("h1")).to_have_text("Paper Archive")
+    tag = page.locator("ul.pa-tags a.md-tag").first
+    tag_name = tag.inner_text()
+    tag.click()
+    expect(page.locator("h1")).to_have_text(tag_name)
+    first = page.locator("ul.pa-list a.pa-list__title").first
+    first.click()
+    slug = page.url.rstrip("/").rsplit("/", 1)[-1]
+    paper = papers_by_slug[slug]
+    expect(page.locator("h1.pa-title")).to_have_text(paper.title)
+    expect(page.locator(".pa-abstract")).to_be_visible()
+    assert normalize(page.locator(".pa-abstract").inner_text()) == normalize(paper.abstract)
+    # the tag we came from is on the paper's page, as a chip linking back to its tag page
+    chip = page.locator("nav.md-tags a.md-tag", has_text=tag_name)
+    expect(chip).to_have_count(1)
+    assert page.context.blocked_requests == []
+
+
+def test_day_pages_link_to_each_other(page: Page) -> None:
+    page.goto("/archive/")
+    page.locator("ul.pa-days a").first.click()
+    heading = page.locator("h1").inner_text()
+    nav = page.locator("nav.pa-daynav a[rel]")
+    expect(nav.first).to_be_visible()
+    nav.first.click()
+    expect(page.locator("h1")).not_to_have_text(heading)
+
+
+@pytest.fixture(scope="module")
+def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    site = build_site(tmp_path_factory.mktemp("hostile-browser"), ROOT / "tests" / "fixtures" / "hostile")
+    yield from serve(site)
+
+
+def test_hostile_pages_run_no_injected_script(page: Page, hostile_url: str) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    titles = {paper.title for paper in load_archive(ROOT / "tests" / "fixtures" / "hostile").papers}
+    page.goto(hostile_url)
+    count = page.locator("ul.pa-list a.pa-list__title").count()
+    assert count == len(titles) == 5
+    seen = set()
+    for index in range(count):
+        page.goto(hostile_url)
+        page.locator("ul.pa-list a.pa-list__title").nth(index).click()
+        page.wait_for_load_state("load")
+        assert page.evaluate("typeof window.pwned") == "undefined"
+        seen.add(page.locator("h1.pa-title").inner_text())
+    assert seen == titles
+    assert dialogs == []
