@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 
@@ -11,9 +12,11 @@ from .model import Dump, Source
 def title_key(title: str) -> str:
     """The identity of a title: Unicode-normalized (NFKC), case-folded, with
     punctuation and spacing differences removed ("MMRL++: A-B" == "mmrl a b")."""
-    text = unicodedata.normalize("NFKC", title).casefold()
-    text = "".join(ch if ch.isalnum() else " " for ch in text)
+    text = _NOT_ALNUM.sub(" ", unicodedata.normalize("NFKC", title).casefold())
     return " ".join(text.split())
+
+
+_NOT_ALNUM = re.compile(r"[\W_]+")  # \w is str.isalnum() plus "_"
 
 
 def better_abstract(current: str | None, candidate: str | None) -> str | None:

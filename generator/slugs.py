@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import unicodedata
 from collections.abc import Iterable
 
@@ -16,11 +17,13 @@ GREEK = [
     for code in range(0x391, 0x3CA)
     if unicodedata.name(chr(code), "").startswith("GREEK")
 ]
+_HAS_GREEK = re.compile("[\u0391-\u03c9]")
 
 
 def slug_of(text: str) -> str:
     """A readable ASCII slug of at most MAX_LENGTH characters, cut at a word boundary."""
-    slug = slugify(text, max_length=MAX_LENGTH, word_boundary=True, save_order=True, replacements=GREEK)
+    replacements = GREEK if _HAS_GREEK.search(text) else ()
+    slug = slugify(text, max_length=MAX_LENGTH, word_boundary=True, save_order=True, replacements=replacements)
     return slug or "untitled"
 
 
