@@ -10,6 +10,7 @@ from . import slugs
 from .dedupe import merge
 from .dumps import read_dumps
 from .model import Dump, Notice, Paper
+from .tags import NO_OVERRIDES, Overrides, Taxonomy, assign_tags
 
 
 @dataclass(frozen=True)
@@ -26,10 +27,16 @@ class Archive:
         return sum(len(dump.entries) for dump in self.dumps)
 
 
-def build_archive(dumps: Sequence[Dump]) -> Archive:
-    """The deduplicated archive of parsed dumps (pure)."""
+def build_archive(
+    dumps: Sequence[Dump], taxonomy: Taxonomy | None = None, overrides: Overrides = NO_OVERRIDES
+) -> Archive:
+    """The deduplicated, tagged archive of parsed dumps (pure). Without a taxonomy, no tags."""
     merged = merge(dumps)
     slug_of_key = slugs.assign((m.key, m.title) for m in merged)
+    tags: dict[str, tuple[str, ...]] = {}
+    if taxonomy is not None:
+        tagging = assign_tags([(slug_of_key[m.key], m.title, m.abstract) for m in merged], taxonomy, overrides)
+        tags = {slug: tuple(taxonomy.label(name) for name in names) for slug, names in tagging.tags.items()}
     papers = tuple(
         Paper(
             key=m.key,
@@ -37,12 +44,13 @@ def build_archive(dumps: Sequence[Dump]) -> Archive:
             title=m.title,
             abstract=m.abstract,
             sources=tuple(m.sources),
+            tags=tags.get(slug_of_key[m.key], ()),
         )
         for m in merged
     )
     return Archive(dumps=tuple(dumps), papers=papers)
 
 
-def load_archive(dumps_dir: Path) -> Archive:
+def load_archive(dumps_dir: Path, taxonomy: Taxonomy | None = None, overrides: Overrides = NO_OVERRIDES) -> Archive:
     """Read every dump of a folder into the archive."""
-    return build_archive(read_dumps(dumps_dir))
+    return build_archive(read_dumps(dumps_dir), taxonomy, overrides)

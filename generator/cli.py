@@ -19,12 +19,36 @@ from .dedupe import title_key
 from .errors import ArchiveError, InputError
 from .model import Dump, Notice
 from .parse import decode, parse_dump
-from .render import render_pages
+from .render import build_files
+from .tags import NO_OVERRIDES, Overrides, Taxonomy, assign_tags, load_overrides, load_taxonomy, tag_report
 from .slugs import slug_of
 from .write import write_site
 
 DUMPS = Path("dumps")
 DOCS = Path("docs")
+TAXONOMY = Path("taxonomy/tags.yml")
+OVERRIDES = Path("taxonomy/overrides.yml")
+MKDOCS_YML = Path("mkdocs.yml")
+
+
+def site_url_of(config: Path) -> str:
+    """The site_url of an mkdocs.yml (with its !ENV tags resolved), or ""."""
+    if not config.is_file():
+        return ""
+    import yaml
+    from mkdocs.utils.yaml import get_yaml_loader
+
+    with config.open(encoding="utf-8") as stream:
+        data = yaml.load(stream, Loader=get_yaml_loader())  # noqa: S506 - MkDocs' own safe loader
+    return str((data or {}).get("site_url") or "")
+
+
+def read_tag_rules(taxonomy: Path, overrides: Path | None) -> tuple[Taxonomy, Overrides]:
+    """The taxonomy, and the overrides if any (the default overrides file may be absent)."""
+    rules = load_taxonomy(taxonomy)
+    if overrides is None or (overrides == OVERRIDES and not overrides.exists()):
+        return rules, NO_OVERRIDES
+    return rules, load_overrides(overrides)
 
 
 def github_annotation(error: InputError) -> str:
@@ -68,6 +92,24 @@ def date_option(help_text: str) -> Callable[[Callable[..., None]], Callable[...,
     return click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), default=None, help=help_text)
 
 
+def taxonomy_options(command: Callable[..., None]) -> Callable[..., None]:
+    command = click.option(
+        "--overrides",
+        type=click.Path(dir_okay=False),
+        default=str(OVERRIDES),
+        show_default=True,
+        help="Per-paper tag corrections (an empty value: none).",
+        callback=lambda _ctx, _param, value: Path(value) if value else None,
+    )(command)
+    return click.option(
+        "--taxonomy",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=TAXONOMY,
+        show_default=True,
+        help="Tag rules.",
+    )(command)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Paper Archive: turn Hugging Face Papers dumps into an archive website."""
@@ -90,16 +132,25 @@ def main() -> None:
     show_default=True,
     help="MkDocs docs folder to write the generated pages into.",
 )
-def build(dumps_dir: Path, docs_dir: Path) -> None:
+@taxonomy_options
+@click.option(
+    "--site-url",
+    envvar="SITE_URL",
+    default=None,
+    help="Address the site is published at (default: $SITE_URL, else mkdocs.yml's site_url).",
+)
+def build(dumps_dir: Path, docs_dir: Path, taxonomy: Path, overrides: Path | None, site_url: str | None) -> None:
     """Read every dump and write the site's pages into DOCS."""
     with reporting_errors():
-        archive = build_archive(dump_files.read_dumps(dumps_dir))
+        dumps = dump_files.read_dumps(dumps_dir)
+        rules, corrections = read_tag_rules(taxonomy, overrides)
+        archive = build_archive(dumps, rules, corrections)
         show_warnings(archive.warnings)
-        pages = render_pages(archive.papers)
-        report = write_site(docs_dir, pages)
+        files = build_files(archive.papers, site_url if site_url is not None else site_url_of(MKDOCS_YML))
+        report = write_site(docs_dir, files)
     click.echo(
         f"{len(archive.papers)} papers from {len(archive.dumps)} dumps ({archive.listings} listings); "
-        f"{len(pages)} pages: {report.written} written, {report.unchanged} unchanged, {report.deleted} deleted."
+        f"{len(files)} files: {report.written} written, {report.unchanged} unchanged, {report.deleted} deleted."
     )
 
 
@@ -169,6 +220,26 @@ def check(files: tuple[Path, ...], day: datetime | None) -> None:
         )
     if failed:
         sys.exit(1)
+
+
+@main.command()
+@click.option(
+    "--dumps",
+    "dumps_dir",
+    type=click.Path(path_type=Path),
+    default=DUMPS,
+    show_default=True,
+    help="Folder of dumps (YYYY-MM-DD-name.txt).",
+)
+@taxonomy_options
+def tags(dumps_dir: Path, taxonomy: Path, overrides: Path | None) -> None:
+    """Report every tag with its number of papers, and the papers with no tag."""
+    with reporting_errors():
+        rules, corrections = read_tag_rules(taxonomy, overrides)
+        archive = build_archive(dump_files.read_dumps(dumps_dir))
+        tagging = assign_tags([(p.slug, p.title, p.abstract) for p in archive.papers], rules, corrections)
+    titles = {paper.slug: paper.title for paper in archive.papers}
+    click.echo(tag_report(tagging.tags, titles, rules, tagging.unpublished), nl=False)
 
 
 def _dump_date(file: Path, day: datetime | None) -> date:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -14,13 +14,20 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import text
+from .api import build_api
+from .cite import bibtex
+from .feeds import build_feeds, tag_feed_path
 from .model import Paper
+from .related import related_papers
 from .slugs import slug_of
 
 #: papers per tag page; later papers go to page-2/, page-3/, ...
 TAG_PAGE_SIZE = 100
 #: tags shown on the home page
 HOME_TAGS = 12
+#: front matter of pages left out of the search index: they list papers, and their
+#: titles and snippets would crowd the papers themselves out of the results.
+NOT_INDEXED = {"exclude": True}
 
 
 @dataclass(frozen=True)
@@ -144,12 +151,25 @@ def group_years(days: Iterable[Day]) -> list[Year]:
     ]
 
 
-def render_pages(papers: Sequence[Paper]) -> dict[str, str]:
+def build_files(papers: Sequence[Paper], site_url: str = "") -> dict[str, str | bytes]:
+    """Every generated file of the site (pages, feeds, JSON API), keyed by its path under docs/."""
+    related = related_papers(papers)
+    files: dict[str, str | bytes] = {}
+    files.update(render_pages(papers, related, site_url))
+    files.update(build_feeds(papers, site_url))
+    files.update(build_api(papers, site_url, related))
+    return files
+
+
+def render_pages(
+    papers: Sequence[Paper], related: Mapping[str, Sequence[str]] | None = None, site_url: str = ""
+) -> dict[str, str]:
     """Every generated page of the site, keyed by its path under docs/."""
     env = environment()
     pages: dict[str, str] = {}
     tags = group_tags(papers)
     days = group_days(papers)
+    by_slug = {paper.slug: paper for paper in papers}
 
     paper_template = env.get_template("paper.md.j2")
     for paper in papers:
@@ -157,6 +177,8 @@ def render_pages(papers: Sequence[Paper]) -> dict[str, str]:
         pages[path] = paper_template.render(
             paper=paper,
             base=base_of(path),
+            related=[by_slug[slug] for slug in (related or {}).get(paper.slug, ())],
+            bibtex=bibtex(paper, site_url),
             front_matter=front_matter(title=paper.title, tags=list(paper.tags), hide=["toc"]),
         )
 
@@ -166,16 +188,24 @@ def render_pages(papers: Sequence[Paper]) -> dict[str, str]:
         for number, chunk in enumerate(chunks, start=1):
             path = f"tags/{tag.slug}/index.md" if number == 1 else f"tags/{tag.slug}/page-{number}.md"
             title = tag.name if number == 1 else f"{tag.name} (page {number})"
+            feed = tag_feed_path(tag.name)
             pages[path] = tag_template.render(
                 tag=tag,
                 items=chunk,
                 pages=len(chunks),
                 current=number,
                 base=base_of(path),
-                front_matter=front_matter(title=title, hide=["toc"]),
+                feed=feed,
+                front_matter=front_matter(
+                    title=title,
+                    hide=["toc"],
+                    search=NOT_INDEXED,
+                    feed=feed,
+                    feed_title=f"Paper Archive: {tag.name}",
+                ),
             )
     pages["tags/index.md"] = env.get_template("tags.md.j2").render(
-        tags=tags, front_matter=front_matter(title="Tags", hide=["toc"])
+        tags=tags, front_matter=front_matter(title="Tags", hide=["toc"], search=NOT_INDEXED)
     )
 
     day_template = env.get_template("day.md.j2")
@@ -184,13 +214,13 @@ def render_pages(papers: Sequence[Paper]) -> dict[str, str]:
         pages[path] = day_template.render(
             day=day,
             base=base_of(path),
-            front_matter=front_matter(title=text.long_date(day.date), hide=["toc"]),
+            front_matter=front_matter(title=text.long_date(day.date), hide=["toc"], search=NOT_INDEXED),
         )
     pages["archive/index.md"] = env.get_template("archive.md.j2").render(
         years=group_years(days),
         days=days,
         total_papers=len(papers),
-        front_matter=front_matter(title="Archive"),
+        front_matter=front_matter(title="Archive", search=NOT_INDEXED),
     )
 
     pages["index.md"] = env.get_template("home.md.j2").render(
@@ -199,6 +229,6 @@ def render_pages(papers: Sequence[Paper]) -> dict[str, str]:
         tags=tags,
         top_tags=tags[:HOME_TAGS],
         latest=days[-1] if days else None,
-        front_matter=front_matter(title="Home", hide=["toc"]),
+        front_matter=front_matter(title="Home", hide=["toc"], search=NOT_INDEXED),
     )
     return pages

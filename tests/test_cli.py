@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+import shutil
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,8 @@ def invoke(*args: str) -> tuple[int, str, str]:
 @pytest.fixture
 def archive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
+    Path("taxonomy").mkdir()
+    shutil.copy(ROOT / "taxonomy" / "tags.yml", "taxonomy/tags.yml")
     Path("dumps").mkdir()
     Path("dumps/2026-05-30-first.txt").write_text(GOOD, encoding="utf-8")
     return tmp_path
@@ -105,25 +108,28 @@ def test_a_dump_without_a_date_in_its_name_says_how_to_fix_it(archive: Path) -> 
     )
 
 
-def test_missing_dumps_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
+def test_missing_dumps_folder_or_taxonomy(archive: Path) -> None:
+    shutil.rmtree("taxonomy")
+    assert invoke("build") == (1, "", "taxonomy/tags.yml: cannot read: No such file or directory\n")
+    shutil.rmtree("dumps")
     assert invoke("build") == (1, "", "dumps: no such folder of dumps\n")
 
 
 def test_build_reports_what_it_wrote(archive: Path) -> None:
     code, out, err = invoke("build")
     assert (code, err) == (0, "")
-    pages = len([p for p in Path("docs").rglob("*.md")])
-    assert out == f"2 papers from 1 dumps (2 listings); {pages} pages: {pages} written, 0 unchanged, 0 deleted.\n"
-    assert (
-        invoke("build")[1]
-        == f"2 papers from 1 dumps (2 listings); {pages} pages: 0 written, {pages} unchanged, 0 deleted.\n"
+    files = len([p for p in Path("docs").rglob("*") if p.is_file()])
+    assert out == f"2 papers from 1 dumps (2 listings); {files} files: {files} written, 0 unchanged, 0 deleted.\n"
+    assert invoke("build")[1] == (
+        f"2 papers from 1 dumps (2 listings); {files} files: 0 written, {files} unchanged, 0 deleted.\n"
     )
     Path("dumps/2026-05-30-first.txt").write_text(
         GOOD.replace("Feature Collapse", "Feature Collapsed"), encoding="utf-8"
     )
+    # renaming a paper writes its page (under its new name), the day and home pages that list it, the
+    # feed and the day's API file; its old page is deleted; the rest is left untouched
     assert invoke("build")[1] == (
-        f"2 papers from 1 dumps (2 listings); {pages} pages: 3 written, {pages - 3} unchanged, 1 deleted.\n"
+        f"2 papers from 1 dumps (2 listings); {files} files: 5 written, {files - 5} unchanged, 1 deleted.\n"
     )
 
 

@@ -25,7 +25,7 @@ def tree(folder: Path) -> dict[str, str]:
 
 
 def test_generated_pages_match_the_golden_snapshot(tmp_path: Path) -> None:
-    result = run_generator("build", "--dumps", FIXTURES, "--docs", tmp_path / "docs")
+    result = run_generator("build", "--dumps", FIXTURES, "--docs", tmp_path / "docs", "--overrides", "", "--site-url", "")
     assert result.returncode == 0, result.stderr
     generated = tree(tmp_path / "docs")
     if os.environ.get("UPDATE_GOLDEN") == "1":
@@ -38,6 +38,6 @@ def test_generated_pages_match_the_golden_snapshot(tmp_path: Path) -> None:
 
 def test_two_builds_give_byte_identical_pages(tmp_path: Path) -> None:
     for name in ("one", "two"):
-        assert run_generator("build", "--dumps", FIXTURES, "--docs", tmp_path / name).returncode == 0
+        assert run_generator("build", "--dumps", FIXTURES, "--docs", tmp_path / name, "--overrides", "").returncode == 0
     one, two = tmp_path / "one", tmp_path / "two"
     assert {p: (one / p).read_bytes() for p in tree(one)} == {p: (two / p).read_bytes() for p in tree(two)}

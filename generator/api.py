@@ -1,0 +1,172 @@
+"""The static JSON API: an index, one file per listing day, one file per tag.
+
+Files (paths relative to the site root):
+
+- ``api/index.json``: counts, every listing day and every tag, with their files;
+- ``api/days/<YYYY-MM-DD>.json``: the full records of the papers *first* listed
+  that day (each paper is in exactly one day file), and short references to the
+  papers listed again that day;
+- ``api/tags/<tag-slug>.json``: short references to a tag's papers, newest first.
+
+No file grows with the archive except the index (one short line per day and per
+tag) and the tag files (about 150 bytes per paper of the tag); a day file holds one
+day's papers (about 2 KB each). The schema is documented in the About page (see
+API_DOC).
+
+Every file is UTF-8 JSON with sorted keys, no insignificant spaces and a final
+newline; lists are in a fixed order, so the same papers make the same bytes.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from .model import Paper
+from .slugs import slug_of as tag_slug
+
+#: bumped when a field changes meaning or disappears (adding fields does not bump it).
+API_VERSION = 1
+
+INDEX = "api/index.json"
+
+Json = dict[str, Any]
+
+
+
+def day_path(day: date) -> str:
+    return f"api/days/{day.isoformat()}.json"
+
+
+def tag_path(tag: str) -> str:
+    return f"api/tags/{tag_slug(tag)}.json"
+
+
+def page_path(paper: Paper) -> str:
+    return f"papers/{paper.slug}/"
+
+
+def _url(site_url: str, path: str) -> str:
+    """An absolute URL with a site URL, else the path relative to the site root."""
+    if not site_url:
+        return path
+    return (site_url if site_url.endswith("/") else site_url + "/") + path
+
+
+def encode(document: Json) -> bytes:
+    """Canonical JSON: sorted keys, compact separators, UTF-8, final newline."""
+    text = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
+    return (text + "\n").encode("utf-8")
+
+
+def record(paper: Paper, site_url: str, related: Sequence[str] = ()) -> Json:
+    """A paper's full record."""
+    return {
+        "slug": paper.slug,
+        "title": paper.title,
+        "abstract": paper.abstract,
+        "tags": list(paper.tags),
+        "date": paper.date.isoformat(),
+        "dates": [day.isoformat() for day in paper.dates],
+        "url": _url(site_url, page_path(paper)),
+        "related": list(related),
+    }
+
+
+def reference(paper: Paper) -> Json:
+    """A short reference: the full record is in the day file of `date`."""
+    return {"slug": paper.slug, "title": paper.title, "date": paper.date.isoformat()}
+
+
+def _newest_first(papers: Iterable[Paper]) -> list[Paper]:
+    ordered = sorted(papers, key=lambda paper: paper.slug)
+    ordered.sort(key=lambda paper: paper.date, reverse=True)
+    return ordered
+
+
+def build_api(
+    papers: Iterable[Paper],
+    site_url: str = "",
+    related: Mapping[str, Sequence[str]] | None = None,
+) -> dict[str, str | bytes]:
+    """Every file of the JSON API: relative output path -> UTF-8 JSON bytes.
+
+    `related` maps slugs to related slugs (generator.related.related_papers);
+    without it every record's "related" list is empty. Raises ValueError when two
+    papers share a slug, two tags share a slug or a tag has none.
+    """
+    everything = sorted(papers, key=lambda paper: paper.slug)
+    for before, after in itertools.pairwise(everything):
+        if before.slug == after.slug:
+            raise ValueError(f"two papers share the slug {before.slug!r}")
+    links = related or {}
+
+    first: dict[date, list[Paper]] = {}
+    again: dict[date, list[Paper]] = {}
+    tagged: dict[str, list[Paper]] = {}
+    for paper in everything:
+        first.setdefault(paper.date, []).append(paper)
+        for day in paper.dates[1:]:
+            again.setdefault(day, []).append(paper)
+        for tag in paper.tags:
+            tagged.setdefault(tag, []).append(paper)
+
+    files: dict[str, str | bytes] = {}
+    days = sorted(set(first) | set(again), reverse=True)
+    for day in days:
+        files[day_path(day)] = encode(
+            {
+                "version": API_VERSION,
+                "date": day.isoformat(),
+                "count": len(first.get(day, [])),
+                "papers": [record(paper, site_url, links.get(paper.slug, ())) for paper in first.get(day, [])],
+                "relisted": [reference(paper) for paper in again.get(day, [])],
+            }
+        )
+
+    owner: dict[str, str] = {}
+    tags: list[Json] = []
+    for tag in sorted(tagged, key=lambda name: (tag_slug(name), name)):
+        slug = tag_slug(tag)
+        if slug in owner:
+            raise ValueError(f"the tags {owner[slug]!r} and {tag!r} have the same slug {slug!r}")
+        owner[slug] = tag
+        members = _newest_first(tagged[tag])
+        files[tag_path(tag)] = encode(
+            {
+                "version": API_VERSION,
+                "name": tag,
+                "slug": slug,
+                "count": len(members),
+                "url": _url(site_url, f"tags/{slug}/"),
+                "papers": [reference(paper) for paper in members],
+            }
+        )
+        tags.append(
+            {
+                "name": tag,
+                "slug": slug,
+                "count": len(members),
+                "path": tag_path(tag),
+                "page": f"tags/{slug}/",
+                "feed": f"feeds/tags/{slug}.xml",
+            }
+        )
+
+    newest = max((paper.date for paper in everything), default=None)
+    files[INDEX] = encode(
+        {
+            "version": API_VERSION,
+            "site_url": site_url,
+            "updated": newest.isoformat() if newest else None,
+            "count": len(everything),
+            "days": [
+                {"date": day.isoformat(), "count": len(first.get(day, [])), "path": day_path(day)} for day in days
+            ],
+            "tags": tags,
+        }
+    )
+    return files

@@ -1,0 +1,540 @@
+"""Checks on the CI workflow that tests, builds and publishes the site (issue 4).
+
+- actionlint finds nothing in .github/workflows/*.yml;
+- the publish workflow has the agreed shape: triggers, least-privilege permissions,
+  a concurrency group, deploy only after a successful build on the default branch,
+  and the build runs the Makefile's targets rather than a copy of its commands;
+- a rejected dump produces a correctly formatted GitHub annotation line;
+- the build never depends on git history (CI checks out shallow on purpose).
+
+Everything here is offline and fast: no network, no browser, no site build.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+WORKFLOWS = ROOT / ".github" / "workflows"
+PUBLISH = WORKFLOWS / "publish.yml"
+DEFAULT_BRANCH = "main"
+
+# ---------------------------------------------------------------------------
+# helpers
+
+
+def _workflow() -> dict:
+    return yaml.safe_load(PUBLISH.read_text(encoding="utf-8"))
+
+
+def _triggers(workflow: dict) -> dict:
+    # YAML 1.1 reads the bare key `on` as the boolean True.
+    triggers = workflow.get("on", workflow.get(True))
+    assert triggers is not None, "the workflow has no `on:` triggers"
+    if isinstance(triggers, str):
+        return {triggers: None}
+    if isinstance(triggers, list):
+        return dict.fromkeys(triggers)
+    return triggers
+
+
+def _jobs() -> dict:
+    return _workflow()["jobs"]
+
+
+def _job_using(action: str) -> tuple[str, dict]:
+    """The one job with a step that uses `action` (e.g. actions/deploy-pages)."""
+    found = [
+        (name, job)
+        for name, job in _jobs().items()
+        if any(
+            str(step.get("uses", "")).split("@")[0] == action
+            for step in job.get("steps", [])
+        )
+    ]
+    assert len(found) == 1, (
+        f"expected exactly one job using {action}, found {[n for n, _ in found]}"
+    )
+    return found[0]
+
+
+def _step(job: dict, action: str) -> dict:
+    steps = [s for s in job["steps"] if str(s.get("uses", "")).split("@")[0] == action]
+    assert len(steps) == 1, f"expected exactly one {action} step"
+    return steps[0]
+
+
+def _run_lines(job: dict) -> list[str]:
+    return [
+        line.strip()
+        for step in job["steps"]
+        for line in str(step.get("run", "")).splitlines()
+        if line.strip() and not line.strip().startswith("#")
+    ]
+
+
+def _make_targets(job: dict) -> list[str]:
+    return [
+        m.group(1)
+        for line in _run_lines(job)
+        if (m := re.fullmatch(r"make\s+([\w.-]+)", line))
+    ]
+
+
+def _step_index(job: dict, predicate) -> int:
+    for index, step in enumerate(job["steps"]):
+        if predicate(step):
+            return index
+    raise AssertionError("step not found")
+
+
+def _flat(expression: object) -> str:
+    """An `if:` value without ${{ }} and extra spaces, for substring checks."""
+    text = str(expression).strip()
+    if text.startswith("${{") and text.endswith("}}"):
+        text = text[3:-2]
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _only_on_default_branch(condition: object) -> bool:
+    text = _flat(condition)
+    on_default = (
+        "github.ref == format('refs/heads/{0}', github.event.repository.default_branch)"
+        in text
+        or f"github.ref == 'refs/heads/{DEFAULT_BRANCH}'" in text
+    )
+    return (
+        on_default
+        and "github.event_name != 'pull_request'" in text
+        and "||" not in text
+    )
+
+
+# ---------------------------------------------------------------------------
+# actionlint
+
+
+def _actionlint() -> str | None:
+    beside_python = Path(sys.executable).parent / "actionlint"
+    if beside_python.is_file():
+        return str(beside_python)
+    return shutil.which("actionlint")
+
+
+def test_actionlint_reports_nothing() -> None:
+    binary = _actionlint()
+    if binary is None:
+        pytest.skip(
+            "actionlint is not installed (it is pinned in the test requirements)"
+        )
+    files = sorted(WORKFLOWS.glob("*.yml")) + sorted(WORKFLOWS.glob("*.yaml"))
+    assert PUBLISH in files
+    result = subprocess.run(
+        [
+            binary,
+            "-no-color",
+            "-shellcheck=",
+            "-pyflakes=",
+            *(str(f.relative_to(ROOT)) for f in files),
+        ],
+        cwd=ROOT,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, (
+        f"actionlint found problems:\n{result.stdout}{result.stderr}"
+    )
+
+
+# ---------------------------------------------------------------------------
+# the workflow's shape
+
+
+def test_triggers_push_to_default_branch_pull_requests_and_by_hand() -> None:
+    triggers = _triggers(_workflow())
+    assert set(triggers) == {"push", "pull_request", "workflow_dispatch"}
+    assert triggers["push"]["branches"] == [DEFAULT_BRANCH]
+    # A path filter would let a push skip publishing (e.g. a change to the theme only).
+    assert "paths" not in triggers["push"] and "paths-ignore" not in triggers["push"]
+
+
+def test_default_permissions_are_read_only() -> None:
+    assert _workflow()["permissions"] == {"contents": "read"}
+
+
+def test_only_the_deploy_job_may_write_pages_and_mint_tokens() -> None:
+    deploy_name, deploy = _job_using("actions/deploy-pages")
+    assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
+    for name, job in _jobs().items():
+        if name == deploy_name:
+            continue
+        permissions = job.get("permissions", {})
+        assert permissions in ({}, {"contents": "read"}), (
+            f"job {name} asks for {permissions}"
+        )
+
+
+def test_runs_are_serialised_per_branch_and_never_cancelled_on_the_default_branch() -> (
+    None
+):
+    concurrency = _workflow()["concurrency"]
+    group = _flat(concurrency["group"])
+    assert "github.ref" in group and "github.workflow" in group
+    # Cancelling a run half-way through a deploy is what this must never do on main:
+    # only pull request runs may be cancelled by a newer push.
+    cancel = concurrency.get("cancel-in-progress", False)
+    assert cancel is False or _flat(cancel) == "github.event_name == 'pull_request'"
+    for name, job in _jobs().items():
+        # A job-level group could let a later build deploy before an earlier one.
+        assert "concurrency" not in job, f"job {name} has its own concurrency group"
+
+
+def test_deploy_runs_only_after_a_successful_build_on_the_default_branch() -> None:
+    build_name, _ = _job_using("actions/upload-pages-artifact")
+    _, deploy = _job_using("actions/deploy-pages")
+    needs = deploy["needs"]
+    assert build_name in ([needs] if isinstance(needs, str) else needs)
+    # No status function (always(), failure(), ...) means "only if every needed job succeeded".
+    condition = _flat(deploy["if"])
+    assert not re.search(r"\b(always|failure|cancelled)\(\)", condition)
+    assert _only_on_default_branch(condition)
+    assert deploy["environment"]["name"] == "github-pages"
+    assert _flat(deploy["environment"]["url"]) == "steps.deployment.outputs.page_url"
+    assert [s.get("uses", "").split("@")[0] for s in deploy["steps"]] == [
+        "actions/configure-pages",
+        "actions/deploy-pages",
+    ]
+    assert _step(deploy, "actions/deploy-pages").get("id") == "deployment"
+
+
+def test_the_site_is_uploaded_only_from_a_successful_build_on_the_default_branch() -> (
+    None
+):
+    _, build = _job_using("actions/upload-pages-artifact")
+    upload = _step(build, "actions/upload-pages-artifact")
+    assert upload["with"]["path"] == "site"
+    condition = _flat(upload["if"])
+    assert condition.startswith("success() &&")
+    assert _only_on_default_branch(condition)
+    assert upload is build["steps"][-1]
+
+
+def test_build_runs_the_makefile_targets_and_no_copy_of_their_commands() -> None:
+    _, build = _job_using("actions/upload-pages-artifact")
+    assert _make_targets(build) == ["deps", "test", "site"]
+    # Every run line is a make call: pip, mkdocs and the generator are the Makefile's business.
+    assert [line for line in _run_lines(build) if not line.startswith("make ")] == []
+
+    def runs(target: str):
+        return lambda step: str(step.get("run", "")).strip() == f"make {target}"
+
+    deps, tests, site = (_step_index(build, runs(t)) for t in ("deps", "test", "site"))
+    upload = _step_index(
+        build,
+        lambda s: str(s.get("uses", "")).startswith("actions/upload-pages-artifact@"),
+    )
+    assert deps < tests < site < upload
+    # `make site` still runs when a test failed, so a rejected dump is always annotated,
+    # but not when the install failed or the run was cancelled.
+    assert build["steps"][deps]["id"] == "deps"
+    site_if = _flat(build["steps"][site]["if"])
+    assert site_if == "!cancelled() && steps.deps.outcome == 'success'"
+
+
+def test_make_targets_used_by_the_workflow_exist() -> None:
+    makefile = ROOT / "Makefile"
+    assert makefile.is_file(), "the workflow runs make targets but there is no Makefile"
+    defined = set(
+        re.findall(
+            r"^([A-Za-z0-9_.-]+)\s*:(?!=)",
+            makefile.read_text(encoding="utf-8"),
+            re.MULTILINE,
+        )
+    )
+    for name, job in _jobs().items():
+        missing = [target for target in _make_targets(job) if target not in defined]
+        assert not missing, (
+            f"job {name} runs make targets the Makefile lacks: {missing}"
+        )
+
+
+def test_python_is_set_up_with_a_pip_cache_keyed_on_the_pinned_requirements() -> None:
+    _, build = _job_using("actions/upload-pages-artifact")
+    setup = _step(build, "actions/setup-python")
+    assert str(setup["with"]["python-version"]) == "3.11"
+    assert setup["with"]["cache"] == "pip"
+    assert setup["with"]["cache-dependency-path"] == "requirements*.txt"
+    assert sorted(ROOT.glob("requirements*.txt")), (
+        "the pip cache is keyed on requirements*.txt"
+    )
+    assert _step_index(
+        build, lambda s: "actions/setup-python" in str(s.get("uses"))
+    ) < _step_index(build, lambda s: str(s.get("run", "")).strip() == "make deps")
+
+
+def test_checkout_is_shallow_on_purpose_and_keeps_no_credentials() -> None:
+    _, build = _job_using("actions/upload-pages-artifact")
+    assert build["steps"][0]["uses"].split("@")[0] == "actions/checkout"
+    options = build["steps"][0].get("with", {})
+    # Shallow: nothing may read git history (see the no-git tests below).
+    assert options.get("fetch-depth", 1) == 1
+    assert options.get("persist-credentials") is False
+
+
+def test_actions_are_pinned_to_a_release() -> None:
+    for name, job in _jobs().items():
+        for step in job.get("steps", []):
+            if "uses" in step:
+                action, _, ref = step["uses"].partition("@")
+                assert action.startswith("actions/"), (
+                    f"{name}: only GitHub's own actions, not {action}"
+                )
+                assert re.fullmatch(r"v\d+(\.\d+)*|[0-9a-f]{40}", ref), (
+                    f"{name}: {step['uses']} is not a release"
+                )
+
+
+# ---------------------------------------------------------------------------
+# annotations for rejected dumps
+
+EMPTY_DUMP = "2026-11-22-x.txt"
+# The line of the error is a title with nothing after it: the copy was cut short.
+CUT_SHORT_DUMP = (
+    "Subscribe\n"
+    "A Study of Something Quite Interesting\n"
+    "We study something. It turns out to be quite interesting, and we explain at length why it is so.\n"
+    "A Title With No Abstract After It\n"
+)
+VALID_DUMP = (
+    "Subscribe\n"
+    "A Study of Something Quite Interesting\n"
+    "We study something. It turns out to be quite interesting, and we explain at length why it is so.\n"
+)
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _expected_annotation(path: str, line: int | None, message: str) -> str:
+    where = f"file={_escape_property(path)}"
+    if line is not None:
+        where += f",line={line}"
+    return f"::error {where},title=Rejected dump::{_escape_data(message)}"
+
+
+def _build(
+    tmp_path: Path, dumps: dict[str, str], *, github_actions: bool
+) -> subprocess.CompletedProcess:
+    folder = tmp_path / "dumps"
+    folder.mkdir()
+    for name, text in dumps.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k not in {"GITHUB_ACTIONS", "CI"}}
+    env["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(ROOT), env.get("PYTHONPATH")])
+    )
+    if github_actions:
+        env["GITHUB_ACTIONS"] = "true"
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "build",
+            "--dumps",
+            "dumps",
+            "--docs",
+            "docs",
+            "--taxonomy",
+            str(ROOT / "taxonomy" / "tags.yml"),
+            "--overrides",
+            "",
+        ],
+        cwd=tmp_path,
+        env=env,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def _stderr_error(
+    result: subprocess.CompletedProcess, name: str
+) -> tuple[str, int | None, str]:
+    """The FILE[:LINE]: message the generator printed for `name`."""
+    pattern = re.compile(
+        rf"^(?P<file>\S*{re.escape(name)})(?::(?P<line>\d+))?: (?P<message>.+)$"
+    )
+    for text in result.stderr.splitlines():
+        if match := pattern.match(text):
+            line = int(match["line"]) if match["line"] else None
+            return match["file"], line, match["message"]
+    raise AssertionError(
+        f"no FILE:LINE: message for {name} on stderr:\n{result.stderr}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "has_line"),
+    [(EMPTY_DUMP, "", None), ("2026-11-23-cut-short.txt", CUT_SHORT_DUMP, True)],
+    ids=["empty", "cut-short"],
+)
+def test_a_rejected_dump_is_annotated_in_github_actions(
+    tmp_path: Path, name: str, text: str, has_line
+) -> None:
+    result = _build(tmp_path, {name: text}, github_actions=True)
+    assert result.returncode == 1, result.stderr
+    path, line, message = _stderr_error(result, name)
+    # Relative to the checkout, so GitHub can attach the annotation to the file.
+    assert path == f"dumps/{name}"
+    if has_line:
+        assert line is not None and line > 1
+    if not text:
+        assert "file is empty" in message
+    annotations = [text for text in result.stdout.splitlines() if text.startswith("::")]
+    assert annotations == [_expected_annotation(path, line, message)]
+
+
+def test_no_annotation_outside_github_actions(tmp_path: Path) -> None:
+    result = _build(tmp_path, {EMPTY_DUMP: ""}, github_actions=False)
+    assert result.returncode == 1
+    _stderr_error(result, EMPTY_DUMP)
+    assert "::error" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "message", "expected"),
+    [
+        (
+            "dumps/2026-11-22-x.txt",
+            1,
+            "the file is empty: paste the text of a Hugging Face Papers page into it",
+            (
+                "::error file=dumps/2026-11-22-x.txt,line=1,title=Rejected dump::"
+                "the file is empty: paste the text of a Hugging Face Papers page into it"
+            ),
+        ),
+        (
+            "dumps/2026-11-22-x.txt",
+            None,
+            "cannot read the file",
+            "::error file=dumps/2026-11-22-x.txt,title=Rejected dump::cannot read the file",
+        ),
+        (
+            "dumps/2026-11-22-a,b:c%.txt",
+            7,
+            "50% done\r\nthen: stopped, here",
+            (
+                "::error file=dumps/2026-11-22-a%2Cb%3Ac%25.txt,line=7,title=Rejected dump::"
+                "50%25 done%0D%0Athen: stopped, here"
+            ),
+        ),
+    ],
+    ids=["with-line", "without-line", "escaped"],
+)
+def test_github_annotation_format(
+    path: str, line: int | None, message: str, expected: str
+) -> None:
+    from generator.cli import github_annotation
+
+    from generator.errors import DumpError, InputError
+
+    assert github_annotation(InputError(path, message, line)) == expected
+    assert github_annotation(DumpError(path, message, line)) == expected
+    assert _expected_annotation(path, line, message) == expected
+
+
+# ---------------------------------------------------------------------------
+# nothing depends on git history (CI checks out with fetch-depth 1)
+
+_GIT_MODULES = {"subprocess", "git", "pygit2", "dulwich"}
+_SHELL_CALLS = {
+    "system",
+    "popen",
+    "spawnl",
+    "spawnlp",
+    "spawnv",
+    "spawnvp",
+    "execv",
+    "execvp",
+    "execl",
+    "execlp",
+}
+
+
+def test_the_generator_never_shells_out() -> None:
+    offenders = []
+    for source in sorted((ROOT / "generator").rglob("*.py")):
+        tree = ast.parse(source.read_text(encoding="utf-8"), filename=str(source))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name.split(".")[0] for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [(node.module or "").split(".")[0]]
+            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                names = (
+                    [f"os.{node.attr}"]
+                    if node.value.id == "os" and node.attr in _SHELL_CALLS
+                    else []
+                )
+            else:
+                names = []
+            for name in names:
+                if name in _GIT_MODULES or name.startswith("os."):
+                    offenders.append(
+                        f"{source.relative_to(ROOT)}:{node.lineno}: {name}"
+                    )
+    assert not offenders, (
+        "the generator must not run git or other programs:\n" + "\n".join(offenders)
+    )
+
+
+def test_no_git_based_plugins_or_packages() -> None:
+    for name in ["mkdocs.yml", *(p.name for p in ROOT.glob("requirements*.txt"))]:
+        path = ROOT / name
+        if not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8")
+        found = re.findall(
+            r"(?im)^\s*-?\s*((?:mkdocs-)?git[-_][\w-]+|gitpython|pygit2|dulwich)\b",
+            text,
+        )
+        assert not found, f"{name} uses git history: {found}"
+
+
+def test_a_build_outside_any_git_repository_never_calls_git(
+    tmp_path: Path, monkeypatch
+) -> None:
+    marker = tmp_path / "git-was-called"
+    fake_bin = tmp_path / "bin"
+    fake_bin.mkdir()
+    fake_git = fake_bin / "git"
+    fake_git.write_text(
+        f'#!/bin/sh\necho "$@" >> "{marker}"\nexit 128\n', encoding="utf-8"
+    )
+    fake_git.chmod(fake_git.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PATH", f"{fake_bin}{os.pathsep}{os.environ.get('PATH', '')}")
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
+    work = tmp_path / "work"
+    work.mkdir()
+    result = _build(work, {"2026-11-22-trending.txt": VALID_DUMP}, github_actions=False)
+    assert result.returncode == 0, result.stderr
+    assert not marker.exists(), f"the generator ran git: {marker.read_text()}"
