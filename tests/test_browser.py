@@ -75,3 +75,27 @@ def test_hostile_pages_run_no_injected_script(page: Page, hostile_url: str) -> N
         seen.add(page.locator("h1.pa-title").inner_text())
     assert seen == titles
     assert dialogs == []
+
+
+def test_follow_a_related_paper_and_copy_its_citation(page: Page, base_url: str, papers_by_slug) -> None:  # type: ignore[no-untyped-def]
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url.rstrip("/"))
+    start = next(p for p in papers_by_slug.values() if p.title.startswith("MMRL: "))
+    page.goto(f"/papers/{start.slug}/")
+    related = page.locator("ul.pa-related a").first
+    title = related.inner_text()
+    assert title.startswith("MMRL++")  # the companion paper is the most similar one
+    related.click()
+    expect(page.locator("h1.pa-title")).to_have_text(title)
+    page.wait_for_load_state("load")  # the copy buttons' script runs at the end of the page
+
+    copy_link = page.locator('button[data-copy="title-link"]')  # its name changes to "Copied"
+    copy_link.click()
+    expect(copy_link).to_have_text("Copied")
+    canonical = page.locator('link[rel="canonical"]').get_attribute("href")
+    assert canonical and canonical.endswith(page.url.split("/", 3)[3])
+    assert page.evaluate("navigator.clipboard.readText()") == f"{title}\n{canonical}"
+
+    page.get_by_role("button", name="Copy BibTeX").click()
+    bibtex = page.evaluate("navigator.clipboard.readText()")
+    assert bibtex == page.locator("#bibtex").text_content()
+    assert bibtex.startswith("@misc{") and "Parameter-Efficient" in bibtex

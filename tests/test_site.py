@@ -69,7 +69,10 @@ def test_hostile_input_shows_literally_and_injects_nothing(hostile_site: Path) -
         for tag, attrs, _ in parsed.elements:
             assert tag not in {"iframe", "style", "img", "b"}, (path, tag)
             if tag == "script" and "src" in attrs:
-                assert re.fullmatch(r"(?!//)[\w./-]*(assets/)?javascripts/[\w./-]+\.js", attrs["src"] or ""), (path, attrs)
+                assert re.fullmatch(r"(?!//)[\w./-]*(assets/)?javascripts/[\w./-]+\.js", attrs["src"] or ""), (
+                    path,
+                    attrs,
+                )
             for name, value in attrs.items():
                 assert not name.startswith("on"), (path, tag, name)
                 assert not (value or "").strip().lower().startswith("javascript:"), (path, tag, name, value)
@@ -171,3 +174,29 @@ def test_make_site_keeps_docs_and_site_when_a_dump_or_mkdocs_fails(tmp_path: Pat
     assert failed.returncode != 0
     assert "missing.md" in failed.stderr
     assert snapshot(project / "site") == site
+
+
+def test_feeds_are_announced_and_built(real_site: Path) -> None:
+    home = Page((real_site / "index.html").read_text(encoding="utf-8"))
+    alternates = [a for tag, a, _ in home.elements if tag == "link" and a.get("rel") == "alternate"]
+    assert [a["href"] for a in alternates] == ["feeds/all.xml"]
+    assert any(a.get("href") == "feeds/all.xml" for tag, a, _ in home.elements if tag == "a")
+    assert (real_site / "feeds" / "all.xml").is_file()
+    tag_pages = [p for p in (real_site / "tags").glob("*/index.html")]
+    assert tag_pages
+    for path in tag_pages:
+        parsed = Page(path.read_text(encoding="utf-8"))
+        feeds = [a["href"] for tag, a, _ in parsed.elements if tag == "link" and a.get("rel") == "alternate"]
+        assert feeds == ["../../feeds/all.xml", f"../../feeds/tags/{path.parent.name}.xml"]
+        assert (real_site / "feeds" / "tags" / f"{path.parent.name}.xml").is_file()
+
+
+def test_api_files_match_the_pages(real_site: Path) -> None:
+    index = json.loads((real_site / "api" / "index.json").read_text(encoding="utf-8"))
+    papers = [p for day in index["days"] for p in json.loads((real_site / day["path"]).read_text())["papers"]]
+    assert len(papers) == index["count"] == len(list((real_site / "papers").glob("*/index.html")))
+    for record in papers:
+        html = page(real_site, f"papers/{record['slug']}")
+        assert html.text("h1") == [normalize(record["title"])]
+        assert html.text("div", "pa-abstract") == [normalize(record["abstract"])]
+        assert sorted(html.text("a", "md-tag")) == sorted(record["tags"])  # chips are shown A-Z
