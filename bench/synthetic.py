@@ -61,15 +61,17 @@ def papers(count: int, seed: int = 0) -> list[tuple[str, str]]:
     return result
 
 
-def write_dumps(folder: Path, count: int, seed: int = 0, repeat: float = 0.03) -> list[Path]:
-    """Write `count` distinct papers as dumps of PER_DAY listings each; returns the files."""
+def write_dumps(
+    folder: Path, count: int, seed: int = 0, repeat: float = 0.03, per_day: int = PER_DAY
+) -> list[Path]:
+    """Write `count` distinct papers as dumps of `per_day` listings each; returns the files."""
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed + 1)
     items = papers(count, seed)
     paths = []
-    for day_index, start in enumerate(range(0, count, PER_DAY)):
+    for day_index, start in enumerate(range(0, count, per_day)):
         day = START + timedelta(days=day_index)
-        listed = items[start : start + PER_DAY]
+        listed = items[start : start + per_day]
         if start:
             listed += [items[rng.randrange(start)] for _ in range(int(len(listed) * repeat))]
         if day_index % 2:
@@ -92,8 +94,9 @@ def main() -> None:
     parser.add_argument("folder", type=Path)
     parser.add_argument("--papers", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--per-day", type=int, default=PER_DAY)
     args = parser.parse_args()
-    paths = write_dumps(args.folder, args.papers, args.seed)
+    paths = write_dumps(args.folder, args.papers, args.seed, per_day=args.per_day)
     print(f"wrote {len(paths)} dumps with {args.papers} papers to {args.folder}")
 
 

@@ -87,9 +87,15 @@ def environment() -> Environment:
     return env
 
 
-def front_matter(**fields: object) -> Markup:
-    """YAML front matter. Titles are HTML-escaped: Material prints them as HTML."""
+def front_matter(html: bool = True, **fields: object) -> Markup:
+    """YAML front matter. Titles are HTML-escaped: Material prints them as HTML.
+
+    `html`: the page's body is finished HTML, which MkDocs need not pass through Markdown
+    (see overrides/hooks.py).
+    """
     values = {key: value for key, value in fields.items() if value not in (None, [], ())}
+    if html:
+        values["generated"] = "html"
     if "title" in values:
         values["title"] = escape(str(values["title"]), quote=False)
     dumped = yaml.safe_dump(values, allow_unicode=True, sort_keys=False, width=10**9)
@@ -179,7 +185,7 @@ def render_pages(
             base=base_of(path),
             related=[by_slug[slug] for slug in (related or {}).get(paper.slug, ())],
             bibtex=bibtex(paper, site_url),
-            front_matter=front_matter(title=paper.title, tags=list(paper.tags), hide=["toc"]),
+            front_matter=front_matter(title=paper.title, tags=list(paper.tags), hide=["toc"], template="paper.html"),
         )
 
     tag_template = env.get_template("tag.md.j2")
@@ -205,7 +211,7 @@ def render_pages(
                 ),
             )
     pages["tags/index.md"] = env.get_template("tags.md.j2").render(
-        tags=tags, front_matter=front_matter(title="Tags", hide=["toc"], search=NOT_INDEXED)
+        tags=tags, front_matter=front_matter(False, title="Tags", hide=["toc"], search=NOT_INDEXED)
     )
 
     day_template = env.get_template("day.md.j2")
@@ -220,7 +226,7 @@ def render_pages(
         years=group_years(days),
         days=days,
         total_papers=len(papers),
-        front_matter=front_matter(title="Archive", search=NOT_INDEXED),
+        front_matter=front_matter(False, title="Archive", search=NOT_INDEXED),
     )
 
     pages["index.md"] = env.get_template("home.md.j2").render(
@@ -229,6 +235,6 @@ def render_pages(
         tags=tags,
         top_tags=tags[:HOME_TAGS],
         latest=days[-1] if days else None,
-        front_matter=front_matter(title="Home", hide=["toc"], search=NOT_INDEXED),
+        front_matter=front_matter(False, title="Home", hide=["toc"], search=NOT_INDEXED),
     )
     return pages

@@ -1,14 +1,68 @@
-"""MkDocs hooks: give templates the generator's own tag slugs, so tag chips link to
-the generated tag pages (tags/<slug>/)."""
+"""MkDocs hooks of the Paper Archive.
+
+- Templates get the generator's own tag slugs (`tag_slug` filter), so tag chips link to the
+  generated tag pages (tags/<slug>/).
+- Pages the generator wrote as finished HTML (front matter `generated: html`) skip Markdown:
+  their body is already HTML, and Python-Markdown's raw-HTML parsing was half the cost of
+  building such a page.
+- Search: small archives keep Material's lunr search; from generator.search.PAGEFIND_FROM
+  papers on, pages stay out of Material's index, the search box is driven by Pagefind
+  (docs/javascripts/pagefind-search.js) and the Pagefind index is built after the site.
+"""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
 from jinja2 import Environment
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import BuildError
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
+from generator.search import engine_of_docs
 from generator.slugs import slug_of
 
 
-def on_env(env: Environment, config: MkDocsConfig, files: object) -> Environment:
+class HtmlPage(Page):
+    """A page whose source, after its front matter, is the HTML of its content."""
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        self.content = self.markdown
+        self.toc = get_toc([])
+        self.present_anchor_ids = set()
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    config.extra["search_engine"] = engine_of_docs(Path(config.docs_dir))
+    return config
+
+
+def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     env.filters["tag_slug"] = slug_of
     return env
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, **kwargs: Any) -> str:
+    if page.meta.get("generated") == "html":
+        page.__class__ = HtmlPage
+    if config.extra["search_engine"] == "pagefind":
+        page.meta["search"] = {"exclude": True}  # Material's index stays empty
+    return markdown
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    if config.extra["search_engine"] != "pagefind":
+        return
+    result = subprocess.run(
+        [sys.executable, "-m", "pagefind", "--site", config.site_dir, "--glob", "papers/**/*.html", "--silent"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise BuildError(f"pagefind failed to index the site:\n{result.stdout}{result.stderr}")

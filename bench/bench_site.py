@@ -1,0 +1,198 @@
+"""Benchmark (issue 3): generate and build synthetic archives, e.g. of 1,000 and 10,000 papers.
+
+Usage: .venv/bin/python bench/bench_site.py [--papers 1000 10000] [--repeat 1] [--keep DIR]
+
+For each size: writes synthetic dumps (bench/synthetic.py), prepares a scratch project the way the
+tests do (tests/sitebuild.py), then times `python -m generator build` and `python -m mkdocs build
+--strict`, each in its own child process whose resource usage is read with os.wait4 (so peak RSS is
+that build's own, not a maximum over every child so far). Reports the generator's and MkDocs' wall
+and CPU (user + system) time, MkDocs' CPU per page built, the HTML size of a paper page (median, and
+gzipped), the site's size and MkDocs' peak RSS. With --repeat N, each build runs N times in a fresh
+project and the run with the median MkDocs CPU time is reported.
+
+The machine is shared and noisy (2 cores, other jobs): compare CPU times and ratios taken in one
+run, not wall times. Issue 3's targets: MkDocs' CPU per page stays flat as the archive grows, and a
+paper page is under 15 KB of HTML.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.synthetic import write_dumps  # noqa: E402
+from tests.sitebuild import prepare_project  # noqa: E402
+
+PAGE_TARGET_KB = 15
+
+
+@dataclass
+class Usage:
+    wall: float  # seconds
+    cpu: float  # seconds, user + system, of the child and the children it waited for
+    max_rss_mb: float
+
+
+@dataclass
+class Result:
+    papers: int
+    generator: Usage
+    mkdocs: Usage
+    pages: int
+    paper_pages: int
+    page_median_kb: float
+    page_mean_kb: float
+    page_max_kb: float
+    page_gzip_median_kb: float
+    site_mb: float
+    search_index_mb: float
+
+    @property
+    def cpu_ms_per_page(self) -> float:
+        return 1000 * self.mkdocs.cpu / self.pages
+
+
+def run(command: list[str], cwd: Path, log: Path) -> Usage:
+    """Run `command` in a child process; its own wall time, CPU time and peak RSS (Linux: KB)."""
+    environment = {**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    with log.open("w") as output:
+        start = time.perf_counter()
+        child = subprocess.Popen(command, cwd=cwd, env=environment, stdout=output, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        sys.exit(f"{' '.join(command)} failed ({child.returncode}); the last lines of {log}:\n" + tail(log))
+    return Usage(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def tail(log: Path, lines: int = 20) -> str:
+    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+
+
+def build_once(papers: int, dumps: Path, project: Path) -> Result:
+    shutil.rmtree(project, ignore_errors=True)  # the generator writes only changed files: start empty
+    prepare_project(project)
+    python = sys.executable
+    generator = run(
+        [python, "-m", "generator", "build", "--dumps", str(dumps), "--docs", str(project / "docs"), "--overrides", ""],
+        cwd=ROOT,
+        log=project / "generator.log",
+    )
+    mkdocs = run(
+        [python, "-m", "mkdocs", "build", "--strict", "--site-dir", "site"],
+        cwd=project,
+        log=project / "mkdocs.log",
+    )
+    site = project / "site"
+    pages = sum(1 for _ in site.rglob("index.html"))
+    paper_pages = sorted((site / "papers").glob("*/index.html"))
+    if len(paper_pages) != papers:
+        sys.exit(f"expected {papers} paper pages in {site / 'papers'}, found {len(paper_pages)}")
+    sizes = []
+    gzipped = []
+    for path in paper_pages:
+        data = path.read_bytes()
+        sizes.append(len(data))
+        gzipped.append(len(gzip.compress(data, compresslevel=6)))
+    site_bytes = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    search_index = site / "search" / "search_index.json"
+    return Result(
+        papers=papers,
+        generator=generator,
+        mkdocs=mkdocs,
+        pages=pages,
+        paper_pages=len(paper_pages),
+        page_median_kb=statistics.median(sizes) / 1024,
+        page_mean_kb=statistics.fmean(sizes) / 1024,
+        page_max_kb=max(sizes) / 1024,
+        page_gzip_median_kb=statistics.median(gzipped) / 1024,
+        site_mb=site_bytes / 1e6,
+        search_index_mb=search_index.stat().st_size / 1e6 if search_index.exists() else 0.0,
+    )
+
+
+def measure(papers: int, repeat: int, scratch: Path) -> Result:
+    dumps = scratch / f"dumps-{papers}"
+    shutil.rmtree(dumps, ignore_errors=True)
+    paths = write_dumps(dumps, papers)
+    size = sum(p.stat().st_size for p in paths)
+    print(f"{papers} papers in {len(paths)} dumps, {size / 1e6:.1f} MB", file=sys.stderr, flush=True)
+    results = []
+    for run_index in range(repeat):
+        project = scratch / f"project-{papers}-{run_index}"
+        result = build_once(papers, dumps, project)
+        print(
+            f"  run {run_index + 1}: generator {result.generator.wall:.1f} s wall / {result.generator.cpu:.1f} s CPU, "
+            f"mkdocs {result.mkdocs.wall:.1f} s wall / {result.mkdocs.cpu:.1f} s CPU, {result.pages} pages",
+            file=sys.stderr,
+            flush=True,
+        )
+        results.append(result)
+    results.sort(key=lambda r: r.mkdocs.cpu)
+    return results[len(results) // 2]
+
+
+def report(results: list[Result]) -> None:
+    print(f"load average at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())} (2 cores; read CPU, not wall)")
+    print()
+    print(
+        "| papers | generator wall / CPU | mkdocs wall / CPU | pages | mkdocs CPU ms/page "
+        "| paper page HTML median (gzip) | site | mkdocs peak RSS |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in results:
+        print(
+            f"| {r.papers:,} | {r.generator.wall:.1f} s / {r.generator.cpu:.1f} s "
+            f"| {r.mkdocs.wall:.1f} s / {r.mkdocs.cpu:.1f} s | {r.pages:,} | {r.cpu_ms_per_page:.2f} "
+            f"| {r.page_median_kb:.1f} KB ({r.page_gzip_median_kb:.1f} KB) | {r.site_mb:.0f} MB "
+            f"| {r.mkdocs.max_rss_mb:.0f} MB |"
+        )
+    print()
+    for r in results:
+        verdict = "OK" if r.page_max_kb < PAGE_TARGET_KB else f"OVER {PAGE_TARGET_KB} KB"
+        print(
+            f"{r.papers:,} papers: paper page mean {r.page_mean_kb:.1f} KB, max {r.page_max_kb:.1f} KB ({verdict}); "
+            f"search_index.json {r.search_index_mb:.1f} MB; generator peak RSS {r.generator.max_rss_mb:.0f} MB, "
+            f"{1000 * r.generator.cpu / r.papers:.2f} ms CPU per paper"
+        )
+    if len(results) > 1:
+        small, large = min(results, key=lambda r: r.papers), max(results, key=lambda r: r.papers)
+        ratio = large.cpu_ms_per_page / small.cpu_ms_per_page
+        marginal = 1000 * (large.mkdocs.cpu - small.mkdocs.cpu) / (large.pages - small.pages)
+        fixed = small.mkdocs.cpu - marginal * small.pages / 1000
+        print(
+            f"flatness: mkdocs CPU per page at {large.papers:,} / at {small.papers:,} papers = {ratio:.2f} "
+            f"(1.00 = flat); marginal cost {marginal:.2f} ms CPU a page, fixed cost ~{fixed:.1f} s"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--papers", type=int, nargs="+", default=[1000, 10_000], help="archive sizes to build")
+    parser.add_argument("--repeat", type=int, default=1, help="builds per size (the median MkDocs CPU is kept)")
+    parser.add_argument("--keep", type=Path, help="build in this folder and keep it (default: a temporary one)")
+    args = parser.parse_args()
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        results = [measure(n, args.repeat, args.keep.resolve()) for n in args.papers]
+    else:
+        with tempfile.TemporaryDirectory(prefix="bench-site-") as scratch:
+            results = [measure(n, args.repeat, Path(scratch)) for n in args.papers]
+    report(results)
+
+
+if __name__ == "__main__":
+    main()

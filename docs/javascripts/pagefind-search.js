@@ -1,0 +1,113 @@
+// Paper Archive: the search box of large archives, driven by Pagefind.
+// It fills Material's search markup (overrides/partials/search.html) the way Material's own
+// search does, so results look the same; Pagefind downloads only the index chunks a query
+// needs. Pagefind is loaded when the reader first focuses the search box.
+(() => {
+  const root = document.querySelector('[data-md-component="pagefind"]');
+  if (!root) return;
+  const toggle = document.getElementById("__search");
+  const form = root.querySelector("form");
+  const input = root.querySelector(".md-search__input");
+  const meta = root.querySelector(".md-search-result__meta");
+  const list = root.querySelector(".md-search-result__list");
+  const selects = { tag: root.querySelector('select[name="tag"]'), year: root.querySelector('select[name="year"]') };
+  const bundle = new URL(root.dataset.pagefindBundle, location.href);
+  const MAX_RESULTS = 20;
+  let pagefind = null;
+  let latest = 0;
+
+  function load() {
+    if (!pagefind) {
+      pagefind = import(new URL("pagefind.js", bundle).href).then(async (module) => {
+        await module.options({ baseUrl: new URL("..", bundle).pathname });
+        await module.init();
+        fillFilters(await module.filters());
+        return module;
+      });
+    }
+    return pagefind;
+  }
+
+  function fillFilters(filters) {
+    const order = {
+      tag: (a, b) => b[1] - a[1] || a[0].localeCompare(b[0]),
+      year: (a, b) => b[0].localeCompare(a[0]),
+    };
+    for (const [name, select] of Object.entries(selects)) {
+      const values = Object.entries(filters[name] || {}).sort(order[name]);
+      for (const [value, count] of values) select.append(new Option(`${value} (${count})`, value));
+    }
+  }
+
+  // The excerpt Pagefind returns marks the matched words with <mark>: keep those, show
+  // everything else as text.
+  function excerpt(html) {
+    const paragraph = document.createElement("p");
+    const parsed = new DOMParser().parseFromString(`<body>${html}</body>`, "text/html").body;
+    for (const node of parsed.childNodes) {
+      if (node.nodeName === "MARK") {
+        const mark = document.createElement("mark");
+        mark.textContent = node.textContent;
+        paragraph.append(mark);
+      } else {
+        paragraph.append(node.textContent);
+      }
+    }
+    return paragraph;
+  }
+
+  function item(result) {
+    const li = document.createElement("li");
+    li.className = "md-search-result__item";
+    const link = document.createElement("a");
+    link.className = "md-search-result__link";
+    link.href = result.url;
+    link.tabIndex = -1;
+    const article = document.createElement("article");
+    article.className = "md-search-result__article md-typeset";
+    const title = document.createElement("h1");
+    title.textContent = result.meta.title;
+    article.append(title, excerpt(result.excerpt));
+    link.append(article);
+    li.append(link);
+    return li;
+  }
+
+  async function run() {
+    const query = input.value.trim();
+    const filters = {};
+    for (const [name, select] of Object.entries(selects)) if (select.value) filters[name] = select.value;
+    const ticket = ++latest;
+    if (!query && !Object.keys(filters).length) {
+      meta.textContent = "Type to start searching";
+      list.replaceChildren();
+      return;
+    }
+    const module = await load();
+    const search = await module.search(query || null, { filters, sort: query ? undefined : { date: "desc" } });
+    const results = await Promise.all(search.results.slice(0, MAX_RESULTS).map((r) => r.data()));
+    if (ticket !== latest) return; // a newer query is on its way
+    const count = search.results.length;
+    meta.textContent = count === 0 ? "No matching papers" : count === 1 ? "1 matching paper" : `${count} matching papers`;
+    list.replaceChildren(...results.map(item));
+  }
+
+  input.addEventListener("focus", () => {
+    toggle.checked = true;
+    load();
+  });
+  input.addEventListener("input", run);
+  for (const select of Object.values(selects)) select.addEventListener("change", run);
+  form.addEventListener("submit", (event) => event.preventDefault());
+  form.addEventListener("reset", () => setTimeout(run));
+  document.addEventListener("keydown", (event) => {
+    const typing = event.target.closest("input, select, textarea, [contenteditable]");
+    if (event.key === "Escape" && toggle.checked) {
+      toggle.checked = false;
+      input.blur();
+    } else if (!typing && (event.key === "/" || event.key === "s" || event.key === "f")) {
+      event.preventDefault();
+      input.focus();
+    }
+  });
+})();

@@ -1,0 +1,29 @@
+"""Which client-side search the site uses: decided by the archive's size.
+
+Material's lunr search downloads the whole index and builds it in the browser: instant for a
+small archive, but at 10,000 papers readers wait ~13 s and download ~7 MB (gzip). Pagefind
+downloads only the index chunks a query needs (~0.3-0.4 MB a query at 30,000 papers), so an
+archive switches to it once it holds PAGEFIND_FROM papers. The MkDocs hooks
+(overrides/hooks.py) apply the choice; the search box looks the same either way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+Engine = Literal["lunr", "pagefind"]
+
+#: from this many papers on, the site searches with Pagefind.
+PAGEFIND_FROM = 2000
+
+
+def engine(papers: int) -> Engine:
+    return "pagefind" if papers >= PAGEFIND_FROM else "lunr"
+
+
+def engine_of_docs(docs: Path) -> Engine:
+    """The engine for the pages the generator wrote into a docs folder."""
+    folder = docs / "papers"
+    count = sum(1 for entry in folder.iterdir() if entry.name.endswith(".md")) if folder.is_dir() else 0
+    return engine(count)
