@@ -61,9 +61,7 @@ def papers(count: int, seed: int = 0) -> list[tuple[str, str]]:
     return result
 
 
-def write_dumps(
-    folder: Path, count: int, seed: int = 0, repeat: float = 0.03, per_day: int = PER_DAY
-) -> list[Path]:
+def write_dumps(folder: Path, count: int, seed: int = 0, repeat: float = 0.03, per_day: int = PER_DAY) -> list[Path]:
     """Write `count` distinct papers as dumps of `per_day` listings each; returns the files."""
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed + 1)

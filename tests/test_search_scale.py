@@ -1,0 +1,91 @@
+"""Search at archive scale: above generator.search.PAGEFIND_FROM papers the site searches with
+Pagefind, through the same search box, with tag and year filters. Built from a synthetic
+archive of 5,200 papers listed over two years, in a real browser."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from bench.synthetic import papers as synthetic_papers
+from bench.synthetic import write_dumps
+from generator.search import PAGEFIND_FROM, engine
+from tests.conftest import serve
+from tests.sitebuild import build_site
+
+PAPERS = 5200
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [(0, "lunr"), (388, "lunr"), (PAGEFIND_FROM - 1, "lunr"), (PAGEFIND_FROM, "pagefind"), (100_000, "pagefind")],
+)
+def test_the_engine_follows_the_archive_size(count: int, expected: str) -> None:
+    assert engine(count) == expected
+
+
+@pytest.fixture(scope="module")
+def large_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = tmp_path_factory.mktemp("large")
+    write_dumps(project / "dumps", PAPERS, per_day=10)  # 520 days: 2024-01-01 to 2025-06-03
+    return build_site(project / "project", project / "dumps")
+
+
+@pytest.fixture(scope="module")
+def large_url(large_site: Path) -> Iterator[str]:
+    yield from serve(large_site)
+
+
+def test_large_sites_are_indexed_by_pagefind_not_lunr(large_site: Path) -> None:
+    assert json.loads((large_site / "search" / "search_index.json").read_text())["docs"] == []
+    entry = json.loads((large_site / "pagefind" / "pagefind-entry.json").read_text())
+    assert sum(language["page_count"] for language in entry["languages"].values()) == PAPERS
+    home = (large_site / "index.html").read_text(encoding="utf-8")
+    assert 'data-md-component="pagefind"' in home and "pagefind-search.js" in home
+
+
+def open_search(page: Page, url: str, query: str) -> None:
+    page.goto(url)
+    page.locator("input.md-search__input").click()
+    page.locator("input.md-search__input").press_sequentially(query, delay=15)
+
+
+@pytest.mark.browser
+def test_find_a_paper_by_its_title_and_open_it(page: Page, large_url: str) -> None:
+    title = synthetic_papers(PAPERS)[4321][0]
+    open_search(page, large_url, title)
+    first = page.locator(".md-search-result__item").first
+    expect(first.locator("h1")).to_have_text(title)
+    expect(page.locator(".md-search-result__meta")).to_contain_text("matching paper")
+    first.locator("a").click()
+    expect(page.locator("h1.pa-title")).to_have_text(title)
+    assert page.context.blocked_requests == []
+
+
+@pytest.mark.browser
+def test_filter_results_by_year_and_by_tag(page: Page, large_url: str) -> None:
+    open_search(page, large_url, "quantization")
+    meta = page.locator(".md-search-result__meta")
+    expect(meta).to_contain_text("matching papers")
+    everything = int(re.match(r"\d+", meta.inner_text())[0])
+
+    page.select_option('select[name="year"]', "2025")
+    expect(meta).not_to_have_text(f"{everything} matching papers")
+    in_2025 = int(re.match(r"\d+", meta.inner_text())[0])
+    assert 0 < in_2025 < everything
+    page.locator(".md-search-result__item a").first.click()
+    expect(page.locator("p.pa-listed")).to_contain_text("2025")
+
+    page.go_back()
+    page.locator("input.md-search__input").click()
+    tag = page.locator('select[name="tag"] option').nth(1)
+    tag_name = re.sub(r" \(\d+\)$", "", tag.inner_text())
+    page.select_option('select[name="tag"]', tag_name)
+    expect(page.locator(".md-search-result__item").first).to_be_visible()
+    page.locator(".md-search-result__item a").first.click()
+    expect(page.locator("nav.md-tags a.md-tag", has_text=tag_name)).to_have_count(1)
