@@ -10,7 +10,7 @@ Usage:
 Synthetic sites go to --workdir/papers-N/ (default /tmp/bench-search) and are reused when
 already built there. The site is served by an in-process HTTP server on 127.0.0.1 that logs the
 bytes it sends per path (raw, uncompressed, as `python -m http.server` serves them); the gzip size
-of the same files (gzip level 6, as GitHub Pages compresses) is computed alongside.
+of the same files (gzip level 6; GitHub Pages serves gzip) is computed alongside.
 
 What is measured, in milliseconds from navigation start (performance.now() in the page):
 - index downloaded: responseEnd of search/search_index.json (Material's main bundle fetches it

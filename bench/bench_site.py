@@ -5,13 +5,16 @@ Usage: .venv/bin/python bench/bench_site.py [--papers 1000 10000] [--repeat 1] [
 For each size: writes synthetic dumps (bench/synthetic.py), prepares a scratch project the way the
 tests do (tests/sitebuild.py), then times `python -m generator build` and `python -m mkdocs build
 --strict`, each in its own child process whose resource usage is read with os.wait4 (so peak RSS is
-that build's own, not a maximum over every child so far). Reports the generator's and MkDocs' wall
-and CPU (user + system) time, MkDocs' CPU per page built, the HTML size of a paper page (median, and
-gzipped), the site's size and MkDocs' peak RSS. With --repeat N, each build runs N times in a fresh
-project and the run with the median MkDocs CPU time is reported.
+that build's own, not a maximum over every child so far). MkDocs runs inside a small wrapper that
+also reports its own usage apart from its children's: from generator.search.PAGEFIND_FROM papers on,
+the build's post-build hook runs Pagefind as a child process, and its CPU and memory are shown apart.
+Reports the generator's and MkDocs' wall and CPU (user + system) time, MkDocs' own CPU per page
+built, the HTML size of a paper page (median, and gzipped), the site's size and peak RSS. With
+--repeat N, each build runs N times in a fresh project and the run with the median MkDocs CPU time is
+reported.
 
 The machine is shared and noisy (2 cores, other jobs): compare CPU times and ratios taken in one
-run, not wall times. Issue 3's targets: MkDocs' CPU per page stays flat as the archive grows, and a
+run, not wall times. Issue 3's targets: MkDocs' time per page stays flat as the archive grows, and a
 paper page is under 15 KB of HTML.
 """
 
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import json
 import os
 import shutil
 import statistics
@@ -37,6 +41,24 @@ from tests.sitebuild import prepare_project  # noqa: E402
 
 PAGE_TARGET_KB = 15
 
+# Runs mkdocs in-process, then writes its own rusage and its children's (Pagefind) to argv[1].
+MKDOCS_WRAPPER = """
+import json, resource, runpy, sys
+report, sys.argv = sys.argv[1], ["mkdocs", *sys.argv[2:]]
+try:
+    runpy.run_module("mkdocs", run_name="__main__", alter_sys=True)
+    code = 0
+except SystemExit as exit:
+    code = exit.code if isinstance(exit.code, int) else (0 if exit.code is None else 1)
+usage = {}
+for name, who in (("self", resource.RUSAGE_SELF), ("children", resource.RUSAGE_CHILDREN)):
+    r = resource.getrusage(who)
+    usage[name] = {"cpu": r.ru_utime + r.ru_stime, "max_rss_mb": r.ru_maxrss / 1024}
+with open(report, "w") as out:
+    json.dump(usage, out)
+sys.exit(code)
+"""
+
 
 @dataclass
 class Usage:
@@ -49,7 +71,10 @@ class Usage:
 class Result:
     papers: int
     generator: Usage
-    mkdocs: Usage
+    mkdocs: Usage  # the whole build, Pagefind included
+    mkdocs_self: Usage  # MkDocs' own process (wall: the whole build's)
+    mkdocs_children: Usage  # Pagefind, when the site searches with it (wall: not measured, 0)
+    search: str
     pages: int
     paper_pages: int
     page_median_kb: float
@@ -57,11 +82,10 @@ class Result:
     page_max_kb: float
     page_gzip_median_kb: float
     site_mb: float
-    search_index_mb: float
 
     @property
     def cpu_ms_per_page(self) -> float:
-        return 1000 * self.mkdocs.cpu / self.pages
+        return 1000 * self.mkdocs_self.cpu / self.pages
 
 
 def run(command: list[str], cwd: Path, log: Path) -> Usage:
@@ -91,11 +115,15 @@ def build_once(papers: int, dumps: Path, project: Path) -> Result:
         cwd=ROOT,
         log=project / "generator.log",
     )
+    usage_file = project / "mkdocs-usage.json"
     mkdocs = run(
-        [python, "-m", "mkdocs", "build", "--strict", "--site-dir", "site"],
+        [python, "-c", MKDOCS_WRAPPER, str(usage_file), "build", "--strict", "--site-dir", "site"],
         cwd=project,
         log=project / "mkdocs.log",
     )
+    usage = json.loads(usage_file.read_text())
+    mkdocs_self = Usage(mkdocs.wall, usage["self"]["cpu"], usage["self"]["max_rss_mb"])
+    mkdocs_children = Usage(0.0, usage["children"]["cpu"], usage["children"]["max_rss_mb"])
     site = project / "site"
     pages = sum(1 for _ in site.rglob("index.html"))
     paper_pages = sorted((site / "papers").glob("*/index.html"))
@@ -108,11 +136,20 @@ def build_once(papers: int, dumps: Path, project: Path) -> Result:
         sizes.append(len(data))
         gzipped.append(len(gzip.compress(data, compresslevel=6)))
     site_bytes = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
-    search_index = site / "search" / "search_index.json"
+    pagefind = [p for p in (site / "pagefind").rglob("*") if p.is_file()]
+    lunr = site / "search" / "search_index.json"
+    if pagefind:
+        pagefind_mb = sum(p.stat().st_size for p in pagefind) / 1e6
+        search = f"Pagefind, pagefind/ {pagefind_mb:.1f} MB in {len(pagefind):,} files"
+    else:
+        search = f"lunr, search_index.json {lunr.stat().st_size / 1e6:.1f} MB" if lunr.exists() else "none"
     return Result(
         papers=papers,
         generator=generator,
         mkdocs=mkdocs,
+        mkdocs_self=mkdocs_self,
+        mkdocs_children=mkdocs_children,
+        search=search,
         pages=pages,
         paper_pages=len(paper_pages),
         page_median_kb=statistics.median(sizes) / 1024,
@@ -120,7 +157,6 @@ def build_once(papers: int, dumps: Path, project: Path) -> Result:
         page_max_kb=max(sizes) / 1024,
         page_gzip_median_kb=statistics.median(gzipped) / 1024,
         site_mb=site_bytes / 1e6,
-        search_index_mb=search_index.stat().st_size / 1e6 if search_index.exists() else 0.0,
     )
 
 
@@ -136,12 +172,13 @@ def measure(papers: int, repeat: int, scratch: Path) -> Result:
         result = build_once(papers, dumps, project)
         print(
             f"  run {run_index + 1}: generator {result.generator.wall:.1f} s wall / {result.generator.cpu:.1f} s CPU, "
-            f"mkdocs {result.mkdocs.wall:.1f} s wall / {result.mkdocs.cpu:.1f} s CPU, {result.pages} pages",
+            f"mkdocs {result.mkdocs.wall:.1f} s wall / {result.mkdocs.cpu:.1f} s CPU "
+            f"(own {result.mkdocs_self.cpu:.1f} s, Pagefind {result.mkdocs_children.cpu:.1f} s), {result.pages} pages",
             file=sys.stderr,
             flush=True,
         )
         results.append(result)
-    results.sort(key=lambda r: r.mkdocs.cpu)
+    results.sort(key=lambda r: r.mkdocs_self.cpu)
     return results[len(results) // 2]
 
 
@@ -149,34 +186,38 @@ def report(results: list[Result]) -> None:
     print(f"load average at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())} (2 cores; read CPU, not wall)")
     print()
     print(
-        "| papers | generator wall / CPU | mkdocs wall / CPU | pages | mkdocs CPU ms/page "
-        "| paper page HTML median (gzip) | site | mkdocs peak RSS |"
+        "| papers | generator wall / CPU | mkdocs build wall / CPU (of which Pagefind CPU) | pages "
+        "| mkdocs own CPU ms/page | paper page HTML median (gzip) | site | peak RSS mkdocs (Pagefind) |"
     )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
+        pagefind_cpu = f"{r.mkdocs_children.cpu:.1f} s" if r.mkdocs_children.cpu > 0.05 else "-"
+        pagefind_rss = f"{r.mkdocs_children.max_rss_mb:.0f} MB" if r.mkdocs_children.cpu > 0.05 else "-"
         print(
             f"| {r.papers:,} | {r.generator.wall:.1f} s / {r.generator.cpu:.1f} s "
-            f"| {r.mkdocs.wall:.1f} s / {r.mkdocs.cpu:.1f} s | {r.pages:,} | {r.cpu_ms_per_page:.2f} "
+            f"| {r.mkdocs.wall:.1f} s / {r.mkdocs.cpu:.1f} s ({pagefind_cpu}) | {r.pages:,} | {r.cpu_ms_per_page:.2f} "
             f"| {r.page_median_kb:.1f} KB ({r.page_gzip_median_kb:.1f} KB) | {r.site_mb:.0f} MB "
-            f"| {r.mkdocs.max_rss_mb:.0f} MB |"
+            f"| {r.mkdocs_self.max_rss_mb:.0f} MB ({pagefind_rss}) |"
         )
     print()
     for r in results:
         verdict = "OK" if r.page_max_kb < PAGE_TARGET_KB else f"OVER {PAGE_TARGET_KB} KB"
         print(
             f"{r.papers:,} papers: paper page mean {r.page_mean_kb:.1f} KB, max {r.page_max_kb:.1f} KB ({verdict}); "
-            f"search_index.json {r.search_index_mb:.1f} MB; generator peak RSS {r.generator.max_rss_mb:.0f} MB, "
+            f"search: {r.search}; generator peak RSS {r.generator.max_rss_mb:.0f} MB, "
             f"{1000 * r.generator.cpu / r.papers:.2f} ms CPU per paper"
         )
     if len(results) > 1:
         small, large = min(results, key=lambda r: r.papers), max(results, key=lambda r: r.papers)
         ratio = large.cpu_ms_per_page / small.cpu_ms_per_page
-        marginal = 1000 * (large.mkdocs.cpu - small.mkdocs.cpu) / (large.pages - small.pages)
-        fixed = small.mkdocs.cpu - marginal * small.pages / 1000
+        marginal = 1000 * (large.mkdocs_self.cpu - small.mkdocs_self.cpu) / (large.pages - small.pages)
+        fixed = small.mkdocs_self.cpu - marginal * small.pages / 1000
         print(
-            f"flatness: mkdocs CPU per page at {large.papers:,} / at {small.papers:,} papers = {ratio:.2f} "
-            f"(1.00 = flat); marginal cost {marginal:.2f} ms CPU a page, fixed cost ~{fixed:.1f} s"
+            f"flatness: mkdocs' own CPU per page at {large.papers:,} / at {small.papers:,} papers = {ratio:.2f} "
+            f"(1.00 = flat); through both sizes: {marginal:.2f} ms CPU a page + {fixed:.1f} s fixed"
         )
+        if small.search.split(",")[0] != large.search.split(",")[0]:
+            print("note: the sizes use different search engines (lunr below generator.search.PAGEFIND_FROM papers)")
 
 
 def main() -> None:

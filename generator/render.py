@@ -21,7 +21,7 @@ from .model import Paper
 from .related import related_papers
 from .slugs import slug_of
 
-#: papers per tag page; later papers go to page-2/, page-3/, ...
+#: papers per tag page (see TagPage)
 TAG_PAGE_SIZE = 100
 #: tags shown on the home page
 HOME_TAGS = 12
@@ -39,6 +39,32 @@ class Tag:
     @property
     def count(self) -> int:
         return len(self.papers)
+
+
+@dataclass(frozen=True)
+class TagPage:
+    """One page of a tag's papers.
+
+    The tag's front page (number None) shows its newest papers. Older papers are on pages
+    of TAG_PAGE_SIZE numbered from the oldest (page-1 holds the first papers ever tagged), so
+    a page, once full, never changes as papers are added: an update rewrites the front page
+    and at most the newest numbered page, not every page of the tag.
+    """
+
+    number: int | None
+    papers: tuple[Paper, ...]  # newest first
+    newer: int | None  # the next newer numbered page; None: the front page
+    older: int | None  # the next older numbered page; None: there is none
+
+
+def tag_pages(tag: Tag) -> list[TagPage]:
+    oldest_first = tag.papers[::-1]
+    full = tag.count // TAG_PAGE_SIZE if tag.count > TAG_PAGE_SIZE else 0
+    pages = [TagPage(None, tag.papers[:TAG_PAGE_SIZE], None, full or None)]
+    for number in range(full, 0, -1):
+        chunk = oldest_first[(number - 1) * TAG_PAGE_SIZE : number * TAG_PAGE_SIZE]
+        pages.append(TagPage(number, chunk[::-1], number + 1 if number < full else None, number - 1 or None))
+    return pages
 
 
 @dataclass(frozen=True)
@@ -190,16 +216,13 @@ def render_pages(
 
     tag_template = env.get_template("tag.md.j2")
     for tag in tags:
-        chunks = [tag.papers[i : i + TAG_PAGE_SIZE] for i in range(0, tag.count, TAG_PAGE_SIZE)]
-        for number, chunk in enumerate(chunks, start=1):
-            path = f"tags/{tag.slug}/index.md" if number == 1 else f"tags/{tag.slug}/page-{number}.md"
-            title = tag.name if number == 1 else f"{tag.name} (page {number})"
+        for page in tag_pages(tag):
+            path = f"tags/{tag.slug}/index.md" if page.number is None else f"tags/{tag.slug}/page-{page.number}.md"
+            title = tag.name if page.number is None else f"{tag.name} (page {page.number})"
             feed = tag_feed_path(tag.name)
             pages[path] = tag_template.render(
                 tag=tag,
-                items=chunk,
-                pages=len(chunks),
-                current=number,
+                page=page,
                 base=base_of(path),
                 feed=feed,
                 front_matter=front_matter(

@@ -1,0 +1,67 @@
+"""Small pieces of the page renderer: paths, escaping of front matter, stable tag pages."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from generator.render import TAG_PAGE_SIZE, Tag, base_of, front_matter, tag_pages
+from tests._papers import paper
+
+
+@pytest.mark.parametrize(
+    ("path", "base"),
+    [
+        ("index.md", ""),
+        ("papers/x.md", "../../"),
+        ("tags/index.md", "../"),
+        ("tags/x/index.md", "../../"),
+        ("tags/x/page-2.md", "../../../"),
+        ("archive/2026/05/30.md", "../../../../"),
+    ],
+)
+def test_base_of(path: str, base: str) -> None:
+    assert base_of(path) == base
+
+
+@pytest.mark.parametrize(
+    "title",
+    ['Title: "a" ---', "<script>alert(1)</script>", "!tag &anchor *alias", "{{ x }} {% y %}", "line\u2028break", "#"],
+)
+def test_front_matter_keeps_any_title_as_escaped_text(title: str) -> None:
+    data = yaml.safe_load(str(front_matter(title=title, tags=["A & B"])))
+    assert data["title"] == title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    assert data["tags"] == ["A & B"]
+    assert data["generated"] == "html"
+
+
+def tag_of(count: int) -> Tag:
+    oldest_first = tuple(paper(f"p{i:04d}") for i in range(count))
+    return Tag("Topic", "topic", oldest_first[::-1])
+
+
+@pytest.mark.parametrize("count", [1, TAG_PAGE_SIZE, TAG_PAGE_SIZE + 1, 250, 3 * TAG_PAGE_SIZE, 1234])
+def test_tag_pages_show_every_paper_newest_first(count: int) -> None:
+    tag = tag_of(count)
+    pages = tag_pages(tag)
+    assert pages[0].number is None and pages[0].papers == tag.papers[:TAG_PAGE_SIZE]
+    shown = {p.slug for page in pages for p in page.papers}
+    assert shown == {p.slug for p in tag.papers}
+    for page in pages:
+        assert [p.slug for p in page.papers] == sorted((p.slug for p in page.papers), reverse=True)
+        assert len(page.papers) <= TAG_PAGE_SIZE
+    numbers = [page.number for page in pages[1:]]
+    assert numbers == list(range(len(numbers), 0, -1))
+    for page in pages:  # links go to pages that exist
+        assert page.older in (None, *numbers)
+        assert page.newer in (None, *numbers)
+
+
+@pytest.mark.parametrize(("before", "added"), [(150, 1), (199, 1), (250, 100), (1000, 37)])
+def test_adding_papers_leaves_full_numbered_pages_alone(before: int, added: int) -> None:
+    old = {page.number: page for page in tag_pages(tag_of(before)) if page.number}
+    new = {page.number: page for page in tag_pages(tag_of(before + added)) if page.number}
+    changed = [number for number, page in old.items() if new[number] != page]
+    assert changed in ([], [max(old)])  # at most the newest page, whose "newer" link may change
+    for number in changed:
+        assert new[number].papers == old[number].papers
