@@ -20,8 +20,8 @@ from .errors import ArchiveError, InputError
 from .model import Dump, Notice
 from .parse import decode, parse_dump
 from .render import build_files
-from .tags import NO_OVERRIDES, Overrides, Taxonomy, assign_tags, load_overrides, load_taxonomy, tag_report
 from .slugs import slug_of
+from .tags import NO_OVERRIDES, Overrides, Taxonomy, assign_tags, load_overrides, load_taxonomy, tag_report
 from .write import write_site
 
 DUMPS = Path("dumps")
@@ -39,7 +39,7 @@ def site_url_of(config: Path) -> str:
     from mkdocs.utils.yaml import get_yaml_loader
 
     with config.open(encoding="utf-8") as stream:
-        data = yaml.load(stream, Loader=get_yaml_loader())  # noqa: S506 - MkDocs' own safe loader
+        data = yaml.load(stream, Loader=get_yaml_loader())
     return str((data or {}).get("site_url") or "")
 
 
@@ -148,9 +148,10 @@ def build(dumps_dir: Path, docs_dir: Path, taxonomy: Path, overrides: Path | Non
         show_warnings(archive.warnings)
         files = build_files(archive.papers, site_url if site_url is not None else site_url_of(MKDOCS_YML))
         report = write_site(docs_dir, files)
+    total = report.written + report.unchanged
     click.echo(
         f"{len(archive.papers)} papers from {len(archive.dumps)} dumps ({archive.listings} listings); "
-        f"{len(files)} files: {report.written} written, {report.unchanged} unchanged, {report.deleted} deleted."
+        f"{total} files: {report.written} written, {report.unchanged} unchanged, {report.deleted} deleted."
     )
 
 

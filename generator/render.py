@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from html import escape
 
-import yaml
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
@@ -117,15 +118,33 @@ def front_matter(html: bool = True, **fields: object) -> Markup:
     """YAML front matter. Titles are HTML-escaped: Material prints them as HTML.
 
     `html`: the page's body is finished HTML, which MkDocs need not pass through Markdown
-    (see overrides/hooks.py).
+    (see overrides/hooks.py). Values are strings, lists of strings or mappings of them.
     """
     values = {key: value for key, value in fields.items() if value not in (None, [], ())}
-    if html:
-        values["generated"] = "html"
     if "title" in values:
         values["title"] = escape(str(values["title"]), quote=False)
-    dumped = yaml.safe_dump(values, allow_unicode=True, sort_keys=False, width=10**9)
-    return Markup(dumped)
+    if html:
+        values["generated"] = "html"
+    return Markup("".join(f"{key}: {yaml_value(value)}\n" for key, value in values.items()))
+
+
+# Characters a YAML double-quoted scalar must not hold raw: controls, and the Unicode line
+# separators YAML would fold; JSON's escapes (\uXXXX) are valid YAML escapes.
+_YAML_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
+
+
+def yaml_value(value: object) -> str:
+    """A YAML flow value (double-quoted strings) that reads back exactly as `value`."""
+    if isinstance(value, str):
+        quoted = json.dumps(value, ensure_ascii=False)
+        return _YAML_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", quoted)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{yaml_value(str(k))}: {yaml_value(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(yaml_value(item) for item in value) + "]"
+    raise TypeError(f"no YAML for {value!r}")
 
 
 def base_of(path: str) -> str:
@@ -183,22 +202,20 @@ def group_years(days: Iterable[Day]) -> list[Year]:
     ]
 
 
-def build_files(papers: Sequence[Paper], site_url: str = "") -> dict[str, str | bytes]:
-    """Every generated file of the site (pages, feeds, JSON API), keyed by its path under docs/."""
+def build_files(papers: Sequence[Paper], site_url: str = "") -> Iterator[tuple[str, str | bytes]]:
+    """Every generated file of the site (pages, feeds, JSON API) as (path under docs/, content),
+    produced one by one."""
     related = related_papers(papers)
-    files: dict[str, str | bytes] = {}
-    files.update(render_pages(papers, related, site_url))
-    files.update(build_feeds(papers, site_url))
-    files.update(build_api(papers, site_url, related))
-    return files
+    yield from render_pages(papers, related, site_url)
+    yield from build_feeds(papers, site_url).items()
+    yield from build_api(papers, site_url, related).items()
 
 
 def render_pages(
     papers: Sequence[Paper], related: Mapping[str, Sequence[str]] | None = None, site_url: str = ""
-) -> dict[str, str]:
-    """Every generated page of the site, keyed by its path under docs/."""
+) -> Iterator[tuple[str, str]]:
+    """Every generated page of the site as (path under docs/, Markdown), one by one."""
     env = environment()
-    pages: dict[str, str] = {}
     tags = group_tags(papers)
     days = group_days(papers)
     by_slug = {paper.slug: paper for paper in papers}
@@ -206,12 +223,17 @@ def render_pages(
     paper_template = env.get_template("paper.md.j2")
     for paper in papers:
         path = f"papers/{paper.slug}.md"
-        pages[path] = paper_template.render(
-            paper=paper,
-            base=base_of(path),
-            related=[by_slug[slug] for slug in (related or {}).get(paper.slug, ())],
-            bibtex=bibtex(paper, site_url),
-            front_matter=front_matter(title=paper.title, tags=list(paper.tags), hide=["toc"], template="paper.html"),
+        yield (
+            path,
+            paper_template.render(
+                paper=paper,
+                base=base_of(path),
+                related=[by_slug[slug] for slug in (related or {}).get(paper.slug, ())],
+                bibtex=bibtex(paper, site_url),
+                front_matter=front_matter(
+                    title=paper.title, tags=list(paper.tags), hide=["toc"], template="paper.html"
+                ),
+            ),
         )
 
     tag_template = env.get_template("tag.md.j2")
@@ -220,44 +242,58 @@ def render_pages(
             path = f"tags/{tag.slug}/index.md" if page.number is None else f"tags/{tag.slug}/page-{page.number}.md"
             title = tag.name if page.number is None else f"{tag.name} (page {page.number})"
             feed = tag_feed_path(tag.name)
-            pages[path] = tag_template.render(
-                tag=tag,
-                page=page,
-                base=base_of(path),
-                feed=feed,
-                front_matter=front_matter(
-                    title=title,
-                    hide=["toc"],
-                    search=NOT_INDEXED,
+            yield (
+                path,
+                tag_template.render(
+                    tag=tag,
+                    page=page,
+                    base=base_of(path),
                     feed=feed,
-                    feed_title=f"Paper Archive: {tag.name}",
+                    front_matter=front_matter(
+                        title=title,
+                        hide=["toc"],
+                        search=NOT_INDEXED,
+                        feed=feed,
+                        feed_title=f"Paper Archive: {tag.name}",
+                    ),
                 ),
             )
-    pages["tags/index.md"] = env.get_template("tags.md.j2").render(
-        tags=tags, front_matter=front_matter(False, title="Tags", hide=["toc"], search=NOT_INDEXED)
+    yield (
+        "tags/index.md",
+        env.get_template("tags.md.j2").render(
+            tags=tags, front_matter=front_matter(False, title="Tags", hide=["toc"], search=NOT_INDEXED)
+        ),
     )
 
     day_template = env.get_template("day.md.j2")
     for day in days:
         path = f"archive/{day.date:%Y/%m/%d}.md"
-        pages[path] = day_template.render(
-            day=day,
-            base=base_of(path),
-            front_matter=front_matter(title=text.long_date(day.date), hide=["toc"], search=NOT_INDEXED),
+        yield (
+            path,
+            day_template.render(
+                day=day,
+                base=base_of(path),
+                front_matter=front_matter(title=text.long_date(day.date), hide=["toc"], search=NOT_INDEXED),
+            ),
         )
-    pages["archive/index.md"] = env.get_template("archive.md.j2").render(
-        years=group_years(days),
-        days=days,
-        total_papers=len(papers),
-        front_matter=front_matter(False, title="Archive", search=NOT_INDEXED),
+    yield (
+        "archive/index.md",
+        env.get_template("archive.md.j2").render(
+            years=group_years(days),
+            days=days,
+            total_papers=len(papers),
+            front_matter=front_matter(False, title="Archive", search=NOT_INDEXED),
+        ),
     )
 
-    pages["index.md"] = env.get_template("home.md.j2").render(
-        total_papers=len(papers),
-        days=days,
-        tags=tags,
-        top_tags=tags[:HOME_TAGS],
-        latest=days[-1] if days else None,
-        front_matter=front_matter(False, title="Home", hide=["toc"], search=NOT_INDEXED),
+    yield (
+        "index.md",
+        env.get_template("home.md.j2").render(
+            total_papers=len(papers),
+            days=days,
+            tags=tags,
+            top_tags=tags[:HOME_TAGS],
+            latest=days[-1] if days else None,
+            front_matter=front_matter(False, title="Home", hide=["toc"], search=NOT_INDEXED),
+        ),
     )
-    return pages

@@ -1,19 +1,21 @@
 """Write generated files into docs/: only what changed, never half-written.
 
-The generator owns a fixed set of paths under docs/ (OWNED). Every build computes
-all their content in memory first, then:
+The generator owns a fixed set of paths under docs/ (OWNED_FILES, OWNED_DIRS). A build
+produces the files one by one:
 
-1. writes each new or changed file to a temporary name next to its final one;
-2. when every temporary file is written, renames them into place (atomic per file)
-   and deletes the owned files that are no longer generated.
+1. each new or changed file is written to a temporary name next to its final one
+   (unchanged files are left alone, so their modification times stay);
+2. once every file has been produced, the temporary files are renamed into place
+   (atomic per file) and the owned files that are no longer generated are deleted.
 
-An error before step 2 removes the temporary files and leaves docs/ as it was.
+An error before step 2 (in rendering, or writing a temporary file) removes the
+temporary files and leaves docs/ as it was.
 Files outside OWNED (the hand-written pages) are never read, written or deleted.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,23 +49,24 @@ def existing_files(docs: Path) -> set[str]:
     return found
 
 
-def write_site(docs: Path, files: Mapping[str, str | bytes]) -> WriteReport:
-    """Make the owned part of docs/ hold exactly `files`, touching only what changed."""
-    for relative in files:
-        if not owned(relative) or ".." in relative.split("/"):
-            raise ArchiveError(f"refusing to write {relative!r}: not a generated path")
-    before = existing_files(docs)
-    changed: list[tuple[Path, bytes]] = []
-    for relative, content in files.items():
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        target = docs / relative
-        if relative in before and _same(target, data):
-            continue
-        changed.append((target, data))
+def write_site(docs: Path, files: Iterable[tuple[str, str | bytes]]) -> WriteReport:
+    """Make the owned part of docs/ hold exactly `files`, touching only what changed.
 
+    `files` may be produced lazily: each changed file is staged as soon as it comes, so the
+    content of the whole site never has to be in memory at once.
+    """
+    before = existing_files(docs)
+    generated: set[str] = set()
     staged: list[tuple[Path, Path]] = []
     try:
-        for target, data in changed:
+        for relative, content in files:
+            if not owned(relative) or ".." in relative.split("/") or relative in generated:
+                raise ArchiveError(f"refusing to write {relative!r}: not a generated path, or written twice")
+            generated.add(relative)
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            target = docs / relative
+            if relative in before and _same(target, data):
+                continue
             target.parent.mkdir(parents=True, exist_ok=True)
             temporary = target.with_name(target.name + _TEMP_SUFFIX)
             temporary.write_bytes(data)
@@ -75,11 +78,11 @@ def write_site(docs: Path, files: Mapping[str, str | bytes]) -> WriteReport:
     for temporary, target in staged:
         temporary.replace(target)
 
-    stale = sorted(before - set(files))
+    stale = sorted(before - generated)
     for relative in stale:
         (docs / relative).unlink()
     _remove_empty_dirs(docs)
-    return WriteReport(written=len(changed), unchanged=len(files) - len(changed), deleted=len(stale))
+    return WriteReport(written=len(staged), unchanged=len(generated) - len(staged), deleted=len(stale))
 
 
 def _same(path: Path, data: bytes) -> bool:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 import yaml
 
 from generator.render import TAG_PAGE_SIZE, Tag, base_of, front_matter, tag_pages
@@ -65,3 +67,14 @@ def test_adding_papers_leaves_full_numbered_pages_alone(before: int, added: int)
     assert changed in ([], [max(old)])  # at most the newest page, whose "newer" link may change
     for number in changed:
         assert new[number].papers == old[number].papers
+
+
+@given(st.text())
+def test_front_matter_reads_back_any_text(text: str) -> None:
+    data = yaml.safe_load(str(front_matter(False, title=text, tags=[text], feed_title=text, search={"exclude": True})))
+    assert data == {
+        "title": text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"),
+        "tags": [text],
+        "feed_title": text,
+        "search": {"exclude": True},
+    }
