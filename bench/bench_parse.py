@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.synthetic import write_dumps  # noqa: E402
-from generator.archive import build_archive  # noqa: E402
-from generator.dumps import read_dumps  # noqa: E402
+from bench.synthetic import write_dumps
+from generator.archive import build_archive
+from generator.dumps import read_dumps
 
 
 def main() -> None:

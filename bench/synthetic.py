@@ -24,12 +24,21 @@ TOPICS = [
 WORDS = (
     "model models learning neural network networks training data dataset datasets method methods approach "
     "performance results task tasks representation representations feature features attention transformer "
-    "transformers benchmark benchmarks accuracy efficient efficiency scalable framework propose proposed show "
-    "demonstrate experiments evaluation generalization robust robustness inference parameters layer layers "
-    "architecture architectures loss objective gradient optimization sample samples distribution prior latent "
-    "embedding embeddings token tokens sequence sequences image images video text language vision multimodal "
-    "downstream pretraining fine-tuning supervised unsupervised self-supervised baseline baselines state-of-the-art"
+    "transformers benchmark benchmarks accuracy efficient efficiency scalable framework propose proposed "
+    "show demonstrate experiments evaluation generalization robust robustness inference parameters layer "
+    "layers architecture architectures loss objective gradient optimization sample samples distribution "
+    "prior latent embedding embeddings token tokens sequence sequences image images video text language "
+    "vision multimodal downstream pretraining fine-tuning supervised unsupervised self-supervised "
+    "baseline baselines state-of-the-art "
 ).split()
+# Real abstracts use a large vocabulary (388 real papers hold ~9,100 distinct words): besides
+# the common words above, abstracts draw rarer made-up words from a Zipf-like distribution.
+SYLLABLES = "ka lo mi nu pe ra si to vu ze bri cla dro fen gri hal jor kel mun nor".split()
+RARE_WORDS = [
+    a + b + c + d for a in SYLLABLES for b in SYLLABLES for c in SYLLABLES for d in ("", "tic", "ment", "ize")
+]
+random.Random(7).shuffle(RARE_WORDS)
+RARE_WEIGHTS = [1 / (rank + 1) for rank in range(len(RARE_WORDS))]
 TITLE_HEADS = ["Towards", "Rethinking", "Scaling", "Understanding", "Learning", "Efficient", "On", "Beyond"]
 START = date(2024, 1, 1)
 PER_DAY = 100
@@ -45,7 +54,9 @@ def abstract(rng: random.Random, paper_title: str) -> str:
     topic = paper_title.split(" with ")[0].split(" ", 1)[1].lower()
     sentences = []
     while sum(len(s) for s in sentences) < 1300:
-        words = [rng.choice(WORDS) for _ in range(rng.randint(12, 24))]
+        words = [rng.choice(WORDS) for _ in range(rng.randint(9, 18))]
+        words += rng.choices(RARE_WORDS, RARE_WEIGHTS, k=rng.randint(3, 6))
+        rng.shuffle(words)
         if rng.random() < 0.3:
             words.insert(rng.randint(0, len(words)), topic)
         sentences.append(" ".join(words).capitalize() + ".")

@@ -36,7 +36,6 @@ INDEX = "api/index.json"
 Json = dict[str, Any]
 
 
-
 def day_path(day: date) -> str:
     return f"api/days/{day.isoformat()}.json"
 

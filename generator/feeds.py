@@ -46,7 +46,6 @@ ALL_FEED = "feeds/all.xml"
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-
 def tag_feed_path(tag: str) -> str:
     """The path of a tag's feed, relative to the site root."""
     return f"feeds/tags/{tag_slug(tag)}.xml"

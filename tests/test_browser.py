@@ -5,7 +5,6 @@ Every request that is not to 127.0.0.1 is aborted (see conftest.context)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect

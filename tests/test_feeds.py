@@ -161,7 +161,6 @@ def test_tags_with_the_same_slug_are_refused() -> None:
         build_feeds([paper("a", tags=("Vision & Language",)), paper("b", tags=("vision language",))], SITE)
 
 
-
 def test_links_for_templates() -> None:
     papers = archive(6)
     assert feed_paths(papers) == {

@@ -25,7 +25,9 @@ def tree(folder: Path) -> dict[str, str]:
 
 
 def test_generated_pages_match_the_golden_snapshot(tmp_path: Path) -> None:
-    result = run_generator("build", "--dumps", FIXTURES, "--docs", tmp_path / "docs", "--overrides", "", "--site-url", "")
+    result = run_generator(
+        "build", "--dumps", FIXTURES, "--docs", tmp_path / "docs", "--overrides", "", "--site-url", ""
+    )
     assert result.returncode == 0, result.stderr
     generated = tree(tmp_path / "docs")
     if os.environ.get("UPDATE_GOLDEN") == "1":

@@ -87,12 +87,12 @@ MAY30 = [(t, a, date(2026, 5, 30)) for t, a, _ in TWO]
         ),
         pytest.param(
             f"{HEADER_B}May 30\n\nTitle One\n\n{ABSTRACT_1}\n\nMay 31\n\nUPRISE: Universal Prompt Retrieval\n\n{ABSTRACT_2}\n",
-            [TWO[0][:2] + (date(2026, 5, 30),), TWO[1][:2] + (date(2026, 5, 31),)],
+            [(*TWO[0][:2], date(2026, 5, 30)), (*TWO[1][:2], date(2026, 5, 31))],
             id="several-day-lines",
         ),
         pytest.param(
             f"{HEADER_B}Dec 31\n\nTitle One\n\n{ABSTRACT_1}\n\nJan 1\n\nUPRISE: Universal Prompt Retrieval\n\n{ABSTRACT_2}\n",
-            [TWO[0][:2] + (date(2025, 12, 31),), TWO[1][:2] + (date(2026, 1, 1),)],
+            [(*TWO[0][:2], date(2025, 12, 31)), (*TWO[1][:2], date(2026, 1, 1))],
             id="day-lines-across-new-year",
         ),
         pytest.param(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
-import yaml
 
 from generator.render import TAG_PAGE_SIZE, Tag, base_of, front_matter, tag_pages
 from tests._papers import paper

@@ -50,7 +50,7 @@ def test_assigned_slugs_are_distinct_and_stable_when_papers_are_added(titles: li
     assert len(set(slugs.values())) == len(pairs)
     assert all(SLUG.fullmatch(s) and len(s) <= MAX_LENGTH for s in slugs.values())
     # later papers never rename earlier ones
-    assert {k: v for k, v in assign(pairs + [("key-new", titles[0])]).items() if k != "key-new"} == slugs
+    assert {k: v for k, v in assign([*pairs, ("key-new", titles[0])]).items() if k != "key-new"} == slugs
 
 
 def test_collisions_earlier_keeps_the_plain_slug() -> None:

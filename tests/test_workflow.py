@@ -57,14 +57,9 @@ def _job_using(action: str) -> tuple[str, dict]:
     found = [
         (name, job)
         for name, job in _jobs().items()
-        if any(
-            str(step.get("uses", "")).split("@")[0] == action
-            for step in job.get("steps", [])
-        )
+        if any(str(step.get("uses", "")).split("@")[0] == action for step in job.get("steps", []))
     ]
-    assert len(found) == 1, (
-        f"expected exactly one job using {action}, found {[n for n, _ in found]}"
-    )
+    assert len(found) == 1, f"expected exactly one job using {action}, found {[n for n, _ in found]}"
     return found[0]
 
 
@@ -84,11 +79,7 @@ def _run_lines(job: dict) -> list[str]:
 
 
 def _make_targets(job: dict) -> list[str]:
-    return [
-        m.group(1)
-        for line in _run_lines(job)
-        if (m := re.fullmatch(r"make\s+([\w.-]+)", line))
-    ]
+    return [m.group(1) for line in _run_lines(job) if (m := re.fullmatch(r"make\s+([\w.-]+)", line))]
 
 
 def _step_index(job: dict, predicate) -> int:
@@ -109,15 +100,10 @@ def _flat(expression: object) -> str:
 def _only_on_default_branch(condition: object) -> bool:
     text = _flat(condition)
     on_default = (
-        "github.ref == format('refs/heads/{0}', github.event.repository.default_branch)"
-        in text
+        "github.ref == format('refs/heads/{0}', github.event.repository.default_branch)" in text
         or f"github.ref == 'refs/heads/{DEFAULT_BRANCH}'" in text
     )
-    return (
-        on_default
-        and "github.event_name != 'pull_request'" in text
-        and "||" not in text
-    )
+    return on_default and "github.event_name != 'pull_request'" in text and "||" not in text
 
 
 # ---------------------------------------------------------------------------
@@ -134,9 +120,7 @@ def _actionlint() -> str | None:
 def test_actionlint_reports_nothing() -> None:
     binary = _actionlint()
     if binary is None:
-        pytest.skip(
-            "actionlint is not installed (it is pinned in the test requirements)"
-        )
+        pytest.skip("actionlint is not installed (it is pinned in the test requirements)")
     files = sorted(WORKFLOWS.glob("*.yml")) + sorted(WORKFLOWS.glob("*.yaml"))
     assert PUBLISH in files
     result = subprocess.run(
@@ -153,9 +137,7 @@ def test_actionlint_reports_nothing() -> None:
         text=True,
         timeout=60,
     )
-    assert result.returncode == 0, (
-        f"actionlint found problems:\n{result.stdout}{result.stderr}"
-    )
+    assert result.returncode == 0, f"actionlint found problems:\n{result.stdout}{result.stderr}"
 
 
 # ---------------------------------------------------------------------------
@@ -181,14 +163,10 @@ def test_only_the_deploy_job_may_write_pages_and_mint_tokens() -> None:
         if name == deploy_name:
             continue
         permissions = job.get("permissions", {})
-        assert permissions in ({}, {"contents": "read"}), (
-            f"job {name} asks for {permissions}"
-        )
+        assert permissions in ({}, {"contents": "read"}), f"job {name} asks for {permissions}"
 
 
-def test_runs_are_serialised_per_branch_and_never_cancelled_on_the_default_branch() -> (
-    None
-):
+def test_runs_are_serialised_per_branch_and_never_cancelled_on_the_default_branch() -> None:
     concurrency = _workflow()["concurrency"]
     group = _flat(concurrency["group"])
     assert "github.ref" in group and "github.workflow" in group
@@ -219,9 +197,7 @@ def test_deploy_runs_only_after_a_successful_build_on_the_default_branch() -> No
     assert _step(deploy, "actions/deploy-pages").get("id") == "deployment"
 
 
-def test_the_site_is_uploaded_only_from_a_successful_build_on_the_default_branch() -> (
-    None
-):
+def test_the_site_is_uploaded_only_from_a_successful_build_on_the_default_branch() -> None:
     _, build = _job_using("actions/upload-pages-artifact")
     upload = _step(build, "actions/upload-pages-artifact")
     assert upload["with"]["path"] == "site"
@@ -265,9 +241,7 @@ def test_make_targets_used_by_the_workflow_exist() -> None:
     )
     for name, job in _jobs().items():
         missing = [target for target in _make_targets(job) if target not in defined]
-        assert not missing, (
-            f"job {name} runs make targets the Makefile lacks: {missing}"
-        )
+        assert not missing, f"job {name} runs make targets the Makefile lacks: {missing}"
 
 
 def test_python_is_set_up_with_a_pip_cache_keyed_on_the_pinned_requirements() -> None:
@@ -276,12 +250,10 @@ def test_python_is_set_up_with_a_pip_cache_keyed_on_the_pinned_requirements() ->
     assert str(setup["with"]["python-version"]) == "3.11"
     assert setup["with"]["cache"] == "pip"
     assert setup["with"]["cache-dependency-path"] == "requirements*.txt"
-    assert sorted(ROOT.glob("requirements*.txt")), (
-        "the pip cache is keyed on requirements*.txt"
+    assert sorted(ROOT.glob("requirements*.txt")), "the pip cache is keyed on requirements*.txt"
+    assert _step_index(build, lambda s: "actions/setup-python" in str(s.get("uses"))) < _step_index(
+        build, lambda s: str(s.get("run", "")).strip() == "make deps"
     )
-    assert _step_index(
-        build, lambda s: "actions/setup-python" in str(s.get("uses"))
-    ) < _step_index(build, lambda s: str(s.get("run", "")).strip() == "make deps")
 
 
 def test_checkout_is_shallow_on_purpose_and_keeps_no_credentials() -> None:
@@ -298,12 +270,8 @@ def test_actions_are_pinned_to_a_release() -> None:
         for step in job.get("steps", []):
             if "uses" in step:
                 action, _, ref = step["uses"].partition("@")
-                assert action.startswith("actions/"), (
-                    f"{name}: only GitHub's own actions, not {action}"
-                )
-                assert re.fullmatch(r"v\d+(\.\d+)*|[0-9a-f]{40}", ref), (
-                    f"{name}: {step['uses']} is not a release"
-                )
+                assert action.startswith("actions/"), f"{name}: only GitHub's own actions, not {action}"
+                assert re.fullmatch(r"v\d+(\.\d+)*|[0-9a-f]{40}", ref), f"{name}: {step['uses']} is not a release"
 
 
 # ---------------------------------------------------------------------------
@@ -339,17 +307,13 @@ def _expected_annotation(path: str, line: int | None, message: str) -> str:
     return f"::error {where},title=Rejected dump::{_escape_data(message)}"
 
 
-def _build(
-    tmp_path: Path, dumps: dict[str, str], *, github_actions: bool
-) -> subprocess.CompletedProcess:
+def _build(tmp_path: Path, dumps: dict[str, str], *, github_actions: bool) -> subprocess.CompletedProcess:
     folder = tmp_path / "dumps"
     folder.mkdir()
     for name, text in dumps.items():
         (folder / name).write_text(text, encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k not in {"GITHUB_ACTIONS", "CI"}}
-    env["PYTHONPATH"] = os.pathsep.join(
-        filter(None, [str(ROOT), env.get("PYTHONPATH")])
-    )
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     if github_actions:
         env["GITHUB_ACTIONS"] = "true"
     return subprocess.run(
@@ -376,20 +340,14 @@ def _build(
     )
 
 
-def _stderr_error(
-    result: subprocess.CompletedProcess, name: str
-) -> tuple[str, int | None, str]:
+def _stderr_error(result: subprocess.CompletedProcess, name: str) -> tuple[str, int | None, str]:
     """The FILE[:LINE]: message the generator printed for `name`."""
-    pattern = re.compile(
-        rf"^(?P<file>\S*{re.escape(name)})(?::(?P<line>\d+))?: (?P<message>.+)$"
-    )
+    pattern = re.compile(rf"^(?P<file>\S*{re.escape(name)})(?::(?P<line>\d+))?: (?P<message>.+)$")
     for text in result.stderr.splitlines():
         if match := pattern.match(text):
             line = int(match["line"]) if match["line"] else None
             return match["file"], line, match["message"]
-    raise AssertionError(
-        f"no FILE:LINE: message for {name} on stderr:\n{result.stderr}"
-    )
+    raise AssertionError(f"no FILE:LINE: message for {name} on stderr:\n{result.stderr}")
 
 
 @pytest.mark.parametrize(
@@ -397,9 +355,7 @@ def _stderr_error(
     [(EMPTY_DUMP, "", None), ("2026-11-23-cut-short.txt", CUT_SHORT_DUMP, True)],
     ids=["empty", "cut-short"],
 )
-def test_a_rejected_dump_is_annotated_in_github_actions(
-    tmp_path: Path, name: str, text: str, has_line
-) -> None:
+def test_a_rejected_dump_is_annotated_in_github_actions(tmp_path: Path, name: str, text: str, has_line) -> None:
     result = _build(tmp_path, {name: text}, github_actions=True)
     assert result.returncode == 1, result.stderr
     path, line, message = _stderr_error(result, name)
@@ -450,11 +406,8 @@ def test_no_annotation_outside_github_actions(tmp_path: Path) -> None:
     ],
     ids=["with-line", "without-line", "escaped"],
 )
-def test_github_annotation_format(
-    path: str, line: int | None, message: str, expected: str
-) -> None:
+def test_github_annotation_format(path: str, line: int | None, message: str, expected: str) -> None:
     from generator.cli import github_annotation
-
     from generator.errors import DumpError, InputError
 
     assert github_annotation(InputError(path, message, line)) == expected
@@ -490,21 +443,13 @@ def test_the_generator_never_shells_out() -> None:
             elif isinstance(node, ast.ImportFrom):
                 names = [(node.module or "").split(".")[0]]
             elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-                names = (
-                    [f"os.{node.attr}"]
-                    if node.value.id == "os" and node.attr in _SHELL_CALLS
-                    else []
-                )
+                names = [f"os.{node.attr}"] if node.value.id == "os" and node.attr in _SHELL_CALLS else []
             else:
                 names = []
             for name in names:
                 if name in _GIT_MODULES or name.startswith("os."):
-                    offenders.append(
-                        f"{source.relative_to(ROOT)}:{node.lineno}: {name}"
-                    )
-    assert not offenders, (
-        "the generator must not run git or other programs:\n" + "\n".join(offenders)
-    )
+                    offenders.append(f"{source.relative_to(ROOT)}:{node.lineno}: {name}")
+    assert not offenders, "the generator must not run git or other programs:\n" + "\n".join(offenders)
 
 
 def test_no_git_based_plugins_or_packages() -> None:
@@ -520,16 +465,12 @@ def test_no_git_based_plugins_or_packages() -> None:
         assert not found, f"{name} uses git history: {found}"
 
 
-def test_a_build_outside_any_git_repository_never_calls_git(
-    tmp_path: Path, monkeypatch
-) -> None:
+def test_a_build_outside_any_git_repository_never_calls_git(tmp_path: Path, monkeypatch) -> None:
     marker = tmp_path / "git-was-called"
     fake_bin = tmp_path / "bin"
     fake_bin.mkdir()
     fake_git = fake_bin / "git"
-    fake_git.write_text(
-        f'#!/bin/sh\necho "$@" >> "{marker}"\nexit 128\n', encoding="utf-8"
-    )
+    fake_git.write_text(f'#!/bin/sh\necho "$@" >> "{marker}"\nexit 128\n', encoding="utf-8")
     fake_git.chmod(fake_git.stat().st_mode | stat.S_IXUSR)
     monkeypatch.setenv("PATH", f"{fake_bin}{os.pathsep}{os.environ.get('PATH', '')}")
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))
