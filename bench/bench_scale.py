@@ -1,0 +1,165 @@
+"""Benchmarks of issue 8 (an archive of 100,000 papers): the generator against the disk floor,
+and incremental updates. Each figure is compared with a baseline measured in the same run.
+
+    .venv/bin/python bench/bench_scale.py generator --papers 100000 --repeat 3
+    .venv/bin/python bench/bench_scale.py incremental --papers 30000 --add 100
+
+generator: synthetic dumps of N papers; each repeat times, in a fresh process, the generator's
+stages (read, deduplicate + slugs + tags, render + write into an empty docs/) and, as the
+baseline, writing the same files (same paths, same sizes) into an empty folder with no work
+to make them (the disk floor). Related papers are timed on their own (they are a
+similarity search, not reading or writing). Reports medians and the ratio to the floor,
+and the peak memory of the generator process.
+
+incremental: builds an archive of N papers, then adds one dump of --add new papers and
+builds again, reporting what the generator wrote and left untouched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.synthetic import write_dumps  # noqa: E402
+
+STAGES = r"""
+import json, resource, sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from generator.archive import build_archive
+from generator.dumps import read_dumps
+from generator.related import related_papers
+from generator.render import render_pages
+from generator.feeds import build_feeds
+from generator.api import build_api
+from generator.tags import load_taxonomy
+from generator.write import write_site
+import itertools
+dumps_dir, docs, with_related = Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4] == "1"
+times = {}
+start = time.perf_counter()
+dumps = read_dumps(dumps_dir)
+times["read"] = time.perf_counter() - start
+mark = time.perf_counter()
+archive = build_archive(dumps, load_taxonomy(Path(sys.argv[1]) / "taxonomy" / "tags.yml"))
+times["dedupe+slugs+tags"] = time.perf_counter() - mark
+mark = time.perf_counter()
+related = related_papers(archive.papers) if with_related else {}
+times["related"] = time.perf_counter() - mark
+mark = time.perf_counter()
+files = itertools.chain(
+    render_pages(archive.papers, related),
+    build_feeds(archive.papers).items(),
+    build_api(archive.papers, "", related).items(),
+)
+report = write_site(docs, files)
+times["render+write"] = time.perf_counter() - mark
+times["total without related"] = time.perf_counter() - start - times["related"]
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"times": times, "files": report.written, "peak_mb": peak}))
+"""
+
+FLOOR = r"""
+import json, sys, time
+from pathlib import Path
+plan, target = json.loads(Path(sys.argv[1]).read_text()), Path(sys.argv[2])
+start = time.perf_counter()
+for relative, size in plan:
+    path = target / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"x" * size)
+print(json.dumps({"seconds": time.perf_counter() - start}))
+"""
+
+
+def run_json(code: str, *args: str) -> dict:
+    result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def generator(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory(dir=args.workdir) as scratch:
+        work = Path(scratch)
+        write_dumps(work / "dumps", args.papers)
+        runs, floors = [], []
+        for repeat in range(args.repeat):
+            docs = work / f"docs-{repeat}"
+            runs.append(run_json(STAGES, str(ROOT), str(work / "dumps"), str(docs), "1" if repeat == 0 else "0"))
+            plan = [(p.relative_to(docs).as_posix(), p.stat().st_size) for p in docs.rglob("*") if p.is_file()]
+            (work / "plan.json").write_text(json.dumps(plan))
+            floors.append(run_json(FLOOR, str(work / "plan.json"), str(work / f"floor-{repeat}"))["seconds"])
+            subprocess.run(["rm", "-rf", str(docs), str(work / f"floor-{repeat}")], check=True)
+        files = runs[0]["files"]
+        print(
+            f"{args.papers:,} papers, {files:,} files, {args.repeat} runs (medians; related papers timed in run 1 only)"
+        )
+        print("| stage | seconds |\n|---|---|")
+        for stage in runs[0]["times"]:
+            values = [run["times"][stage] for run in runs if stage != "related" or run is runs[0]]
+            print(f"| {stage} | {statistics.median(values):.1f} |")
+        floor = statistics.median(floors)
+        total = statistics.median(run["times"]["total without related"] for run in runs)
+        print(f"| disk floor: writing the same {files:,} files | {floor:.1f} |")
+        ratios = [run["times"]["total without related"] / seconds for run, seconds in zip(runs, floors, strict=True)]
+        print(
+            f"\nratio generator (without related) / disk floor: {total / floor:.2f} (per run: {', '.join(f'{r:.2f}' for r in ratios)})"
+        )
+        print(f"peak memory of the generator: {max(run['peak_mb'] for run in runs):.0f} MB")
+
+
+def incremental(args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory(dir=args.workdir) as scratch:
+        work = Path(scratch)
+        write_dumps(work / "all", args.papers + args.add)
+        dumps = sorted((work / "all").glob("*.txt"))
+        *before, last = dumps
+        (work / "dumps").mkdir()
+        for path in before:
+            path.rename(work / "dumps" / path.name)
+        command = [
+            sys.executable,
+            "-m",
+            "generator",
+            "build",
+            "--dumps",
+            str(work / "dumps"),
+            "--docs",
+            str(work / "docs"),
+            "--taxonomy",
+            str(ROOT / "taxonomy" / "tags.yml"),
+            "--overrides",
+            "",
+            "--site-url",
+            "",
+        ]
+        first = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+        last.rename(work / "dumps" / last.name)
+        start = time.perf_counter()
+        second = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+        seconds = time.perf_counter() - start
+        print(f"first build:  {first}")
+        print(f"add one dump: {second}  ({seconds:.1f} s)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("what", choices=["generator", "incremental"])
+    parser.add_argument("--papers", type=int, default=100_000)
+    parser.add_argument("--add", type=int, default=100, help="incremental: papers in the added dump")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--workdir", default=None, help="scratch folder (default: the system's temp folder)")
+    args = parser.parse_args()
+    {"generator": generator, "incremental": incremental}[args.what](args)
+
+
+if __name__ == "__main__":
+    main()
