@@ -110,9 +110,8 @@ def generator(args: argparse.Namespace) -> None:
         total = statistics.median(run["times"]["total without related"] for run in runs)
         print(f"| disk floor: writing the same {files:,} files | {floor:.1f} |")
         ratios = [run["times"]["total without related"] / seconds for run, seconds in zip(runs, floors, strict=True)]
-        print(
-            f"\nratio generator (without related) / disk floor: {total / floor:.2f} (per run: {', '.join(f'{r:.2f}' for r in ratios)})"
-        )
+        per_run = ", ".join(f"{ratio:.2f}" for ratio in ratios)
+        print(f"\nratio generator (without related) / disk floor: {total / floor:.2f} (per run: {per_run})")
         print(f"peak memory of the generator: {max(run['peak_mb'] for run in runs):.0f} MB")
 
 
