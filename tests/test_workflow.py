@@ -479,3 +479,10 @@ def test_a_build_outside_any_git_repository_never_calls_git(tmp_path: Path, monk
     result = _build(work, {"2026-11-22-trending.txt": VALID_DUMP}, github_actions=False)
     assert result.returncode == 0, result.stderr
     assert not marker.exists(), f"the generator ran git: {marker.read_text()}"
+
+
+def test_the_site_is_built_for_the_address_it_is_published_at() -> None:
+    workflow = _workflow()
+    site_step = next(step for step in workflow["jobs"]["build"]["steps"] if step.get("run") == "make site")
+    assert "SITE_URL" in site_step["env"]
+    assert "github.io" in site_step["env"]["SITE_URL"] and "vars.SITE_URL" in site_step["env"]["SITE_URL"]
