@@ -1,7 +1,9 @@
-"""Benchmark: Material's built-in search (lunr.js in a web worker) in headless Chromium (issue 6).
+"""Benchmark: the site's search in headless Chromium: Material's lunr (issue 6) or Pagefind (issue 8).
 
 For each site: the bytes the browser downloads for search, the time until search is ready and
 the time from the last keystroke to results, as the median of --runs fresh browser contexts.
+The engine is detected from the built site: Pagefind if it holds pagefind/pagefind-entry.json
+(archives of generator.search.PAGEFIND_FROM papers or more), else Material's lunr search.
 
 Usage:
   .venv/bin/python bench/bench_search.py --papers 1000 5000 10000   # synthetic sites, built once
@@ -28,6 +30,32 @@ What is measured, in milliseconds from navigation start (performance.now() in th
 - longest main-thread task (PerformanceObserver "longtask") until first results.
 Queries come from the site's own search index: the rarest long word of a paper's text, the
 two rarest words of the same text, and the first four words of its title (--query overrides).
+
+Pagefind sites (docs/javascripts/pagefind-search.js imports Pagefind on the first focus of the
+search box, then loads its filters; each query shows up to 20 results, each result's fragment
+fetched before the list is drawn; every input event starts a search, with no debounce). Times
+are from the page's clock; keystrokes are trusted key events; "results" is the first change of the
+result list or count after the keystroke (the script draws only the latest query's answer). Each
+run uses two fresh contexts; in both the page is loaded and left idle for a second, then the box
+is clicked and the first query entered:
+- at once (one input event, `fill`): the bytes of a first query and its results: everything
+  under pagefind/ plus pagefind-search.js sent from navigation until its results are drawn and
+  the filters loaded (raw bytes of the bodies sent, and gzip -6 of the same files; Pagefind's
+  index files are already compressed); from the focus of the box: search loaded (filters filled
+  in) and results drawn; the longest main-thread task meanwhile;
+- typed while it loads (60 ms a key, each prefix a search): the same bytes (prefixes fetch
+  fragments of results never shown), the last key to the results, the focus to the first
+  results drawn, and responsiveness: the longest main-thread task and the blocking time (each
+  long task's time over 50 ms) until loaded and drawn, and the slowest key event meanwhile
+  (Event Timing: from the keystroke to the next paint after its handlers);
+- keystroke to results, once loaded (second context, after the first query): for each other
+  query, the query minus its last character is filled in and its results drawn, then the last
+  key is pressed; from that keydown to the results. "Typed": the box is cleared and the query
+  typed at 60 ms a key, from the last keydown to its results. "Year": both again with the year
+  filter set to the latest year. Also the bytes of these later queries and the longest task;
+- queries (default): the first four words of the middle paper's title (the first query), then
+  the rarest long word of its abstract, its two rarest words, its topic (e.g. "adversarial
+  robustness") and the last three words of its title; rarity from up to 2,000 paper pages.
 """
 
 from __future__ import annotations
@@ -61,6 +89,12 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 KEY_DELAY_MS = 60
 INDEX = "search/search_index.json"
+PAGEFIND_ENTRY = "pagefind/pagefind-entry.json"
+PAGEFIND_JS = "/javascripts/pagefind-search.js"
+# issue 8's targets at 30,000 papers
+BYTES_TARGET_KB = 500  # first query and its results (1 KB = 1,000 bytes)
+RESULTS_TARGET_MS = 300  # last keystroke to results, once loaded
+RESPONSIVE_MS = 100  # "responsive while it loads": no task or key event slower than this
 
 # Installed before any page script: records long tasks, the search worker's messages, keydowns
 # and changes to the search results, all as performance.now() (ms since navigation start).
@@ -103,6 +137,44 @@ PROBE = """
 """
 
 
+# Pagefind sites: long tasks, key events (Event Timing), the first focus of the search box,
+# keydowns, changes to the result list or count, the first result item and the filters loaded.
+PAGEFIND_PROBE = """
+(() => {
+  const m = window.__bench = {longtasks: [], events: [], keydowns: [], changes: [],
+                              focus: null, firstItem: null, filters: null};
+  try {
+    new PerformanceObserver(list => {
+      for (const e of list.getEntries()) m.longtasks.push([e.startTime, e.duration]);
+    }).observe({type: "longtask", buffered: true});
+  } catch (e) {}
+  try {
+    new PerformanceObserver(list => {
+      for (const e of list.getEntries()) m.events.push([e.name, e.startTime, e.duration]);
+    }).observe({type: "event", durationThreshold: 16, buffered: true});
+  } catch (e) {}
+  document.addEventListener("focusin", e => {
+    if (m.focus === null && e.target.matches && e.target.matches("input.md-search__input")) m.focus = e.timeStamp;
+  }, true);
+  document.addEventListener("keydown", e => m.keydowns.push(e.timeStamp), true);
+  new MutationObserver(records => {
+    const t = performance.now();
+    for (const r of records) {
+      const node = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+      if (node && node.closest && node.closest(".md-search-result")) { m.changes.push(t); break; }
+    }
+    if (m.firstItem === null && document.querySelector(".md-search-result__item")) m.firstItem = t;
+    const tags = document.querySelector('select[name="tag"]');
+    if (m.filters === null && tags && tags.options.length > 1) m.filters = t;
+  }).observe(document, {childList: true, subtree: true, characterData: true});
+})();
+"""
+
+
+def engine_of(site: Path) -> str:
+    return "pagefind" if (site / PAGEFIND_ENTRY).exists() else "lunr"
+
+
 # --- sites ---------------------------------------------------------------------------
 
 
@@ -139,6 +211,33 @@ def derive_queries(site: Path) -> tuple[int, list[str]]:
     long_rare = [w for w in rare if len(w) >= 8] or rare
     title = " ".join(strip_html(doc["title"]).split()[:4])
     return len(papers), [long_rare[0], f"{rare[0]} {rare[1]}", title]
+
+
+def pagefind_queries(site: Path) -> tuple[int, list[str]]:
+    """(pages Pagefind indexed; queries from the middle paper page, rarity from a sample)."""
+    entry = json.loads((site / PAGEFIND_ENTRY).read_text(encoding="utf-8"))
+    documents = sum(language["page_count"] for language in entry["languages"].values())
+    pages = sorted((site / "papers").glob("*/index.html"))
+
+    def title_and_abstract(page: Path) -> tuple[str, str]:
+        html = page.read_text(encoding="utf-8")
+        title = re.search(r'<h1 class="pa-title"[^>]*>(.*?)</h1>', html, re.S)
+        abstract = re.search(r'<div class="pa-abstract">\s*<p>(.*?)</p>', html, re.S)
+        return strip_html(title[1] if title else ""), strip_html(abstract[1] if abstract else "")
+
+    step = max(1, len(pages) // 2000)
+    frequency: Counter[str] = Counter()
+    for page in pages[::step]:
+        frequency.update(set(re.findall(r"[a-z]{5,}", title_and_abstract(page)[1].lower())))
+    title, abstract = title_and_abstract(pages[len(pages) // 2])
+    words = sorted(set(re.findall(r"[a-z]{5,}", abstract.lower())))
+    rare = sorted(words, key=lambda w: (frequency[w], -len(w), w))
+    long_rare = [w for w in rare if len(w) >= 8] or rare
+    title_words = title.split()
+    # synthetic titles: "<Head> <Topic> with <words> <number>"; else the title's middle words
+    topic = title.split(" with ")[0].split(" ", 1)[-1] if " with " in title else " ".join(title_words[1:3])
+    queries = [" ".join(title_words[:4]), long_rare[0], f"{rare[0]} {rare[1]}", topic.lower()]
+    return documents, [*queries, " ".join(title_words[-3:])]
 
 
 # --- serving ---------------------------------------------------------------------------
@@ -180,9 +279,24 @@ class LoggingServer(ThreadingHTTPServer):
 def category(path: str) -> str:
     if path.endswith("/" + INDEX):
         return "index"
+    if path.startswith("/pagefind/"):
+        return "pagefind"
     if "/assets/javascripts/workers/search." in path or "/assets/javascripts/lunr/" in path:
         return "search_js"
+    if path.endswith(PAGEFIND_JS):
+        return "search_js"
     return "page"
+
+
+def tally(site: Path, sent: list[tuple[str, int]]) -> dict[str, list[int]]:
+    """Bytes sent per category: [raw, gzip -6 of the same files, files]."""
+    totals: dict[str, list[int]] = {}
+    for path, size in sent:
+        raw_gz = totals.setdefault(category(path), [0, 0, 0])
+        raw_gz[0] += size
+        raw_gz[1] += gzip_size(site, path) if size else 0
+        raw_gz[2] += 1
+    return totals
 
 
 GZIP_SIZES: dict[Path, int] = {}
@@ -290,8 +404,175 @@ def one_run(browser, base_url: str, queries: list[str], timeout_s: float) -> dic
         context.close()
 
 
+def change_after(page, since: float, timeout_s: float) -> float:  # type: ignore[no-untyped-def]
+    """When the result list or count first changed after `since` (page clock, ms)."""
+    page.wait_for_function(f"window.__bench.changes.some(t => t > {since})", timeout=timeout_s * 1000, polling=10)
+    return min(t for t in state(page)["changes"] if t > since)
+
+
+def keystroke(page, search, query: str, timeout_s: float) -> float:  # type: ignore[no-untyped-def]
+    """Fill in all of `query` but its last character, let its results be drawn, press the last
+    key: ms from that keydown to the results."""
+    before = page.evaluate("performance.now()")
+    search.fill(query[:-1])  # one input event: the script draws its answer (results or none)
+    change_after(page, before, timeout_s)
+    page.wait_for_timeout(150)
+    search.press(query[-1])
+    down = state(page)["keydowns"][-1]
+    return change_after(page, down, timeout_s) - down
+
+
+def typed(page, search, query: str, timeout_s: float) -> float:  # type: ignore[no-untyped-def]
+    """Clear the box, type `query` at KEY_DELAY_MS a key: ms from the last keydown to its results."""
+    search.fill("")
+    page.wait_for_timeout(100)
+    search.press_sequentially(query, delay=KEY_DELAY_MS)
+    down = state(page)["keydowns"][-1]
+    return change_after(page, down, timeout_s) - down
+
+
+def new_page(browser):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.route("**/*", only_local)
+    context.add_init_script(PAGEFIND_PROBE)
+    return context, context.new_page()
+
+
+def first_query(page, site: Path, server: LoggingServer, base_url: str, query: str, delay: float, timeout_s: float):  # type: ignore[no-untyped-def]
+    """Load the page, let it settle, click the search box and enter `query`: all at once (one input
+    event) with delay < 0, else typed at `delay` ms a key. Waits for its results and the filters.
+
+    Returns the search box and the figures (times from the focus of the box)."""
+    server.take()
+    page.goto(base_url, wait_until="load", timeout=timeout_s * 1000)
+    page.wait_for_timeout(1000)  # the page settles: the reader is looking at it
+    search = page.locator("input.md-search__input")
+    search.click()
+    if delay < 0:
+        before = page.evaluate("performance.now()")
+        search.fill(query)
+    else:
+        search.press_sequentially(query, delay=delay)
+        before = state(page)["keydowns"][-1]
+    drawn = change_after(page, before, timeout_s)
+    page.wait_for_function("window.__bench.filters !== null", timeout=timeout_s * 1000, polling=20)
+    page.wait_for_timeout(500)  # let the last responses be logged
+    sent = server.take()
+    totals = tally(site, sent)
+    bench = state(page)
+    focus = bench["focus"]
+    loaded = max(drawn, bench["filters"])
+    tasks = [d for start, d in bench["longtasks"] if focus - 50 <= start <= loaded]
+    keys = [d for name, start, d in bench["events"] if name.startswith("key") and focus <= start <= loaded]
+    return search, {
+        "bytes": sum(totals.get(c, [0])[0] for c in ("pagefind", "search_js")),
+        "gzip": sum(totals.get(c, [0, 0])[1] for c in ("pagefind", "search_js")),
+        "files": sum(totals.get(c, [0, 0, 0])[2] for c in ("pagefind", "search_js")),
+        "page_bytes": totals.get("page", [0])[0],
+        "loaded_ms": bench["filters"] - focus,
+        "first_results_ms": bench["firstItem"] - focus,
+        "results_ms": drawn - focus,
+        "after_key_ms": drawn - before,  # from the last keydown (typed) or the fill (at once)
+        "longest_task_ms": max(tasks, default=0.0),
+        "blocked_ms": sum(max(0.0, d - 50) for d in tasks),
+        "slowest_key_ms": max(keys, default=0.0),
+        "_files": [(path, size) for path, size in sent if category(path) != "page"],
+    }
+
+
+def pagefind_run(browser, site: Path, server: LoggingServer, base_url: str, queries: list[str], timeout_s: float):  # type: ignore[no-untyped-def]
+    """Two fresh contexts: the first query typed while Pagefind loads (at KEY_DELAY_MS a key),
+    then the first query entered at once, followed by the queries once loaded."""
+    result: dict[str, Any] = {}
+    context, page = new_page(browser)
+    try:
+        _, typed_first = first_query(page, site, server, base_url, queries[0], KEY_DELAY_MS, timeout_s)
+        result |= {f"typed_{key}": value for key, value in typed_first.items()}
+    finally:
+        context.close()
+    context, page = new_page(browser)
+    try:
+        search, once = first_query(page, site, server, base_url, queries[0], -1, timeout_s)
+        result |= {f"once_{key}": value for key, value in once.items()}
+        warm_start = page.evaluate("performance.now()")
+        last_key, typed_ms, year_ms = [], [], []
+        for query in queries[1:]:
+            last_key.append(keystroke(page, search, query, timeout_s))
+            typed_ms.append(typed(page, search, query, timeout_s))
+        years = page.eval_on_selector_all('select[name="year"] option', "os => os.map(o => o.value).filter(Boolean)")
+        if years:
+            search.fill("")
+            before = page.evaluate("performance.now()")
+            page.select_option('select[name="year"]', max(years))
+            change_after(page, before, timeout_s)
+            for query in queries[1:]:
+                year_ms.append(keystroke(page, search, query, timeout_s))
+                year_ms.append(typed(page, search, query, timeout_s))
+            page.select_option('select[name="year"]', "")
+        page.wait_for_timeout(300)
+        later = tally(site, server.take())
+        bench = state(page)
+        result |= {
+            "last_key_ms": last_key,
+            "typed_ms": typed_ms,
+            "year_ms": year_ms,
+            "later_bytes": sum(later.get(c, [0])[0] for c in ("pagefind", "search_js")),
+            "longest_task_warm_ms": max((d for s, d in bench["longtasks"] if s >= warm_start), default=0.0),
+        }
+    finally:
+        context.close()
+    return result
+
+
+def measure_pagefind(site: Path, runs: int, queries: list[str] | None, timeout_s: float) -> dict[str, Any]:
+    documents, derived = pagefind_queries(site)
+    queries = queries or derived
+    server = LoggingServer(site)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base_url = f"http://127.0.0.1:{server.server_address[1]}/"
+    runs_data = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                for number in range(runs):
+                    run = pagefind_run(browser, site, server, base_url, queries, timeout_s)
+                    runs_data.append(run)
+                    print(
+                        f"  run {number + 1}: first query at once {run['once_bytes'] / 1e3:.0f} KB "
+                        f"({run['once_gzip'] / 1e3:.0f} KB gzip, {run['once_files']} files), loaded "
+                        f"{run['once_loaded_ms']:.0f} ms, results {run['once_results_ms']:.0f} ms, longest task "
+                        f"{run['once_longest_task_ms']:.0f} ms; typed {run['typed_bytes'] / 1e3:.0f} KB "
+                        f"({run['typed_files']} files), loaded {run['typed_loaded_ms']:.0f} ms, first results "
+                        f"{run['typed_first_results_ms']:.0f} ms, last key to its results "
+                        f"{run['typed_after_key_ms']:.0f} ms, "
+                        f"longest task {run['typed_longest_task_ms']:.0f} ms, slowest key "
+                        f"{run['typed_slowest_key_ms']:.0f} ms; last key "
+                        f"{', '.join(f'{t:.0f}' for t in run['last_key_ms'])} ms, typed "
+                        f"{', '.join(f'{t:.0f}' for t in run['typed_ms'])} ms, year "
+                        f"{', '.join(f'{t:.0f}' for t in run['year_ms'])} ms; longest task later "
+                        f"{run['longest_task_warm_ms']:.0f} ms",
+                        flush=True,
+                    )
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    result: dict[str, Any] = {"site": str(site), "engine": "pagefind", "documents": documents, "queries": queries}
+    result["search_files"] = runs_data[-1]["once__files"]
+    result["search_files_typed"] = runs_data[-1]["typed__files"]
+    for key in (key for key in runs_data[0] if not key.endswith("__files")):
+        values = [v for r in runs_data for v in (r[key] if isinstance(r[key], list) else [r[key]])]
+        result[key] = statistics.median(values)
+        result[key + "_max"] = max(values)
+    return result
+
+
 def measure(site: Path, runs: int, queries: list[str] | None, timeout_s: float) -> dict[str, Any]:
     site = site.resolve()
+    if engine_of(site) == "pagefind":
+        return measure_pagefind(site, runs, queries, timeout_s)
     documents, derived = derive_queries(site)
     queries = queries or derived
     server = LoggingServer(site)
@@ -337,6 +618,7 @@ def measure(site: Path, runs: int, queries: list[str] | None, timeout_s: float) 
 
     return {
         "site": str(site),
+        "engine": "lunr",
         "documents": documents,
         "queries": queries,
         "search_files": search_files,
@@ -367,6 +649,55 @@ def table(results: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def by_folder(files: list[tuple[str, int]]) -> str:
+    """'path: bytes' per file, and per folder for pagefind/index, fragment and filter files."""
+    totals: dict[str, list[int]] = {}
+    for path, size in files:
+        parts = path.split("/")
+        key = "/".join(parts[:3]) + "/*" if len(parts) > 3 else path
+        total = totals.setdefault(key, [0, 0])
+        total[0] += size
+        total[1] += 1
+    return ", ".join(f"{key} {size / 1e3:.1f} KB ({count})" for key, (size, count) in totals.items())
+
+
+def pagefind_table(results: list[dict[str, Any]]) -> str:
+    lines = [
+        "| papers | first query at once: search KB raw (gzip), files | typed while loading: KB, files "
+        "| focus to loaded ms | focus to results ms: at once | typed while loading: last key to results ms "
+        "(focus to first drawn) "
+        "| last key to results ms median (max) | typed, last key to results ms median (max) "
+        "| with year filter ms median (max) | longest task while loading ms: at once / typed (blocking) "
+        "| slowest key event while loading ms | longest task once loaded ms | later queries KB |",
+        "|" + "---|" * 13,
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['documents']:,} | {r['once_bytes'] / 1e3:.0f} ({r['once_gzip'] / 1e3:.0f}), {r['once_files']:.0f} "
+            f"| {r['typed_bytes'] / 1e3:.0f}, {r['typed_files']:.0f} | {r['once_loaded_ms']:.0f} "
+            f"| {r['once_results_ms']:.0f} | {r['typed_after_key_ms']:.0f} ({r['typed_first_results_ms']:.0f}) "
+            f"| {r['last_key_ms']:.0f} ({r['last_key_ms_max']:.0f}) | {r['typed_ms']:.0f} ({r['typed_ms_max']:.0f}) "
+            f"| {r['year_ms']:.0f} ({r['year_ms_max']:.0f}) "
+            f"| {r['once_longest_task_ms']:.0f} / {r['typed_longest_task_ms']:.0f} ({r['typed_blocked_ms']:.0f}) "
+            f"| {r['typed_slowest_key_ms']:.0f} | {r['longest_task_warm_ms']:.0f} | {r['later_bytes'] / 1e3:.0f} |"
+        )
+    return "\n".join(lines)
+
+
+def pagefind_verdicts(r: dict[str, Any]) -> str:
+    slowest = max(r["last_key_ms_max"], r["typed_ms_max"], r["year_ms_max"])
+    responsive = max(r["once_longest_task_ms_max"], r["typed_longest_task_ms_max"], r["typed_slowest_key_ms_max"])
+    most = r["once_bytes_max"]
+    return (
+        f"{r['documents']:,} papers: first query and its results {most / 1e3:.0f} KB at most "
+        f"(target {BYTES_TARGET_KB} KB: {'met' if most <= BYTES_TARGET_KB * 1e3 else 'NOT met'}; typed while "
+        f"loading {r['typed_bytes_max'] / 1e3:.0f} KB at most); slowest keystroke to results {slowest:.0f} ms "
+        f"(target {RESULTS_TARGET_MS} ms: {'met' if slowest <= RESULTS_TARGET_MS else 'NOT met'}); while loading, "
+        f"longest task or key event {responsive:.0f} ms (responsive, at most {RESPONSIVE_MS} ms: "
+        f"{'met' if responsive <= RESPONSIVE_MS else 'NOT met'})"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     what = parser.add_mutually_exclusive_group(required=True)
@@ -383,11 +714,25 @@ def main() -> None:
     for site in sites:
         print(f"{site}:", flush=True)
         result = measure(site, args.runs, args.query, args.timeout)
-        print(f"  queries {result['queries']}; search files {result['search_files']}", flush=True)
+        if result["engine"] == "pagefind":
+            print(f"  queries {result['queries']}", flush=True)
+            for label, files in (("at once", result["search_files"]), ("typed", result["search_files_typed"])):
+                print(f"  first query {label}, bytes sent per file or folder: {by_folder(files)}", flush=True)
+        else:
+            print(f"  queries {result['queries']}; search files {result['search_files']}", flush=True)
         results.append(result)
+    lunr = [r for r in results if r["engine"] == "lunr"]
+    pagefind = [r for r in results if r["engine"] == "pagefind"]
     print()
     print("Medians of", args.runs, "runs; bytes are as served (raw) and gzip -6 of the same files.")
-    print(table(results))
+    if lunr:
+        print(table(lunr))
+    if pagefind:
+        print()
+        print(pagefind_table(pagefind))
+        print()
+        for r in pagefind:
+            print(pagefind_verdicts(r))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 

@@ -1,6 +1,6 @@
-"""Benchmark (issue 3): generate and build synthetic archives, e.g. of 1,000 and 10,000 papers.
+"""Benchmark (issues 3 and 8): generate and build synthetic archives, e.g. of 1,000 and 10,000 papers.
 
-Usage: .venv/bin/python bench/bench_site.py [--papers 1000 10000] [--repeat 1] [--keep DIR]
+Usage: .venv/bin/python bench/bench_site.py [--papers 1000 10000] [--repeat 1] [--keep DIR] [--stock]
 
 For each size: writes synthetic dumps (bench/synthetic.py), prepares a scratch project the way the
 tests do (tests/sitebuild.py), then times `python -m generator build` and `python -m mkdocs build
@@ -13,9 +13,18 @@ built, the HTML size of a paper page (median, and gzipped), the site's size and 
 --repeat N, each build runs N times in a fresh project and the run with the median MkDocs CPU time is
 reported.
 
+With --stock, each size is also built the way a stock MkDocs + Material archive would be, in its own
+scratch project (stock-N-R/) right after ours: the same papers (read back from the JSON API the
+generator wrote) as ordinary Markdown pages (front matter with title and tags; `# Title`, the
+abstract as a paragraph, a `## Find this paper` list of 4 links, a sources list), rendered by
+Material's default template, papers out of the nav, a plain mkdocs.yml (theme material, font false,
+search + tags plugins, the same nav), Material's lunr search, no hooks and no overrides. Its MkDocs
+CPU per page is compared with ours (MkDocs' own CPU: Pagefind, a child process, is reported apart).
+
 The machine is shared and noisy (2 cores, other jobs): compare CPU times and ratios taken in one
 run, not wall times. Issue 3's targets: MkDocs' time per page stays flat as the archive grows, and a
-paper page is under 15 KB of HTML.
+paper page is under 15 KB of HTML. Issue 8's: MkDocs' CPU per page at least STOCK_RATIO_TARGET
+times lower than stock's, and flat from 1,000 to 30,000 papers.
 """
 
 from __future__ import annotations
@@ -37,9 +46,30 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.synthetic import write_dumps  # noqa: E402
+from generator.text import search_links  # noqa: E402
 from tests.sitebuild import prepare_project  # noqa: E402
 
 PAGE_TARGET_KB = 15
+STOCK_RATIO_TARGET = 2.5  # issue 8: stock's MkDocs CPU per page / ours
+FLAT_TOLERANCE = 1.10  # "flat": per-page CPU at the largest size at most 10% over the smallest's
+
+# Stock MkDocs + Material: no custom_dir, no hooks, default plugin settings, papers out of the nav.
+STOCK_MKDOCS_YML = """\
+site_name: Paper Archive
+theme:
+  name: material
+  font: false
+plugins:
+  - search
+  - tags
+nav:
+  - Home: index.md
+  - Tags: tags/index.md
+  - Archive: archive/index.md
+  - About: about.md
+not_in_nav: |
+  /papers/
+"""
 
 # Runs mkdocs in-process, then writes its own rusage and its children's (Pagefind) to argv[1].
 MKDOCS_WRAPPER = """
@@ -82,6 +112,24 @@ class Result:
     page_max_kb: float
     page_gzip_median_kb: float
     site_mb: float
+    stock: StockResult | None = None  # the stock build of the same papers, with --stock
+
+    @property
+    def cpu_ms_per_page(self) -> float:
+        return 1000 * self.mkdocs_self.cpu / self.pages
+
+
+@dataclass
+class StockResult:
+    """A stock MkDocs + Material build of the same papers (see STOCK_MKDOCS_YML)."""
+
+    writing: float  # seconds (wall) to write its Markdown pages, not part of the build
+    mkdocs: Usage
+    mkdocs_self: Usage
+    pages: int
+    page_median_kb: float
+    site_mb: float
+    search_index_mb: float
 
     @property
     def cpu_ms_per_page(self) -> float:
@@ -106,6 +154,20 @@ def tail(log: Path, lines: int = 20) -> str:
     return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
 
 
+def build_mkdocs(project: Path) -> tuple[Usage, Usage, Usage]:
+    """`mkdocs build --strict` in project/: the whole build, MkDocs' own process, its children."""
+    usage_file = project / "mkdocs-usage.json"
+    mkdocs = run(
+        [sys.executable, "-c", MKDOCS_WRAPPER, str(usage_file), "build", "--strict", "--site-dir", "site"],
+        cwd=project,
+        log=project / "mkdocs.log",
+    )
+    usage = json.loads(usage_file.read_text())
+    mkdocs_self = Usage(mkdocs.wall, usage["self"]["cpu"], usage["self"]["max_rss_mb"])
+    mkdocs_children = Usage(0.0, usage["children"]["cpu"], usage["children"]["max_rss_mb"])
+    return mkdocs, mkdocs_self, mkdocs_children
+
+
 def build_once(papers: int, dumps: Path, project: Path) -> Result:
     shutil.rmtree(project, ignore_errors=True)  # the generator writes only changed files: start empty
     prepare_project(project)
@@ -115,15 +177,7 @@ def build_once(papers: int, dumps: Path, project: Path) -> Result:
         cwd=ROOT,
         log=project / "generator.log",
     )
-    usage_file = project / "mkdocs-usage.json"
-    mkdocs = run(
-        [python, "-c", MKDOCS_WRAPPER, str(usage_file), "build", "--strict", "--site-dir", "site"],
-        cwd=project,
-        log=project / "mkdocs.log",
-    )
-    usage = json.loads(usage_file.read_text())
-    mkdocs_self = Usage(mkdocs.wall, usage["self"]["cpu"], usage["self"]["max_rss_mb"])
-    mkdocs_children = Usage(0.0, usage["children"]["cpu"], usage["children"]["max_rss_mb"])
+    mkdocs, mkdocs_self, mkdocs_children = build_mkdocs(project)
     site = project / "site"
     pages = sum(1 for _ in site.rglob("index.html"))
     paper_pages = sorted((site / "papers").glob("*/index.html"))
@@ -160,7 +214,67 @@ def build_once(papers: int, dumps: Path, project: Path) -> Result:
     )
 
 
-def measure(papers: int, repeat: int, scratch: Path) -> Result:
+def stock_paper(paper: dict) -> str:
+    """A paper as a stock MkDocs + Material archive would write it: ordinary Markdown."""
+    title = paper["title"]
+    lines = ["---", f"title: {json.dumps(title)}", "tags:" if paper["tags"] else "tags: []"]
+    lines += [f"  - {json.dumps(tag)}" for tag in paper["tags"]]
+    lines += ["---", "", f"# {title}", "", paper["abstract"] or "*No abstract.*", "", "## Find this paper", ""]
+    lines += [f"- [{name}]({url})" for name, url in search_links(title)]
+    lines += ["", "## Sources", ""]
+    lines += [f"- Listed on Hugging Face Papers on {day} (`{day}-daily.txt`)" for day in paper["dates"]]
+    return "\n".join(lines) + "\n"
+
+
+def write_stock_project(api: Path, project: Path) -> tuple[int, float]:
+    """A stock project of the papers in the generator's JSON API (api/days/*.json).
+
+    Returns the number of papers and the wall time spent writing them."""
+    start = time.perf_counter()
+    shutil.rmtree(project, ignore_errors=True)
+    docs = project / "docs"
+    (docs / "papers").mkdir(parents=True)
+    (docs / "tags").mkdir()
+    (docs / "archive").mkdir()
+    (project / "mkdocs.yml").write_text(STOCK_MKDOCS_YML, encoding="utf-8")
+    count = 0
+    for day in sorted((api / "days").glob("*.json")):
+        for paper in json.loads(day.read_text(encoding="utf-8"))["papers"]:
+            (docs / "papers" / f"{paper['slug']}.md").write_text(stock_paper(paper), encoding="utf-8")
+            count += 1
+    # the nav's pages, short: no tags listing (a `<!-- material/tags -->` marker would list
+    # every paper on one page), so the baseline is, if anything, cheaper than a real one
+    (docs / "index.md").write_text(f"# Paper Archive\n\n{count:,} papers from Hugging Face Papers.\n")
+    (docs / "tags" / "index.md").write_text("# Tags\n\nEach paper's tags are shown on its page.\n")
+    (docs / "archive" / "index.md").write_text("# Archive\n\nPapers by the day they were listed.\n")
+    (docs / "about.md").write_text("# About\n\nAn archive of the papers listed on Hugging Face Papers.\n")
+    return count, time.perf_counter() - start
+
+
+def build_stock(papers: int, ours: Path, project: Path) -> StockResult:
+    """Build the papers of our project `ours` (its docs/api/) with stock MkDocs + Material."""
+    count, writing = write_stock_project(ours / "docs" / "api", project)
+    if count != papers:
+        sys.exit(f"expected {papers} papers in {ours / 'docs' / 'api'}, found {count}")
+    mkdocs, mkdocs_self, _ = build_mkdocs(project)
+    site = project / "site"
+    pages = sum(1 for _ in site.rglob("index.html"))
+    paper_pages = sorted((site / "papers").glob("*/index.html"))
+    if len(paper_pages) != papers:
+        sys.exit(f"expected {papers} paper pages in {site / 'papers'}, found {len(paper_pages)}")
+    index = site / "search" / "search_index.json"
+    return StockResult(
+        writing=writing,
+        mkdocs=mkdocs,
+        mkdocs_self=mkdocs_self,
+        pages=pages,
+        page_median_kb=statistics.median(p.stat().st_size for p in paper_pages) / 1024,
+        site_mb=sum(p.stat().st_size for p in site.rglob("*") if p.is_file()) / 1e6,
+        search_index_mb=index.stat().st_size / 1e6 if index.exists() else 0.0,
+    )
+
+
+def measure(papers: int, repeat: int, scratch: Path, stock: bool = False) -> Result:
     dumps = scratch / f"dumps-{papers}"
     shutil.rmtree(dumps, ignore_errors=True)
     paths = write_dumps(dumps, papers)
@@ -177,9 +291,20 @@ def measure(papers: int, repeat: int, scratch: Path) -> Result:
             file=sys.stderr,
             flush=True,
         )
+        if stock:
+            result.stock = build_stock(papers, project, scratch / f"stock-{papers}-{run_index}")
+            print(
+                f"  run {run_index + 1}, stock: mkdocs {result.stock.mkdocs.wall:.1f} s wall / "
+                f"{result.stock.mkdocs_self.cpu:.1f} s CPU, {result.stock.pages} pages, "
+                f"{result.stock.cpu_ms_per_page:.2f} ms/page (ours {result.cpu_ms_per_page:.2f})",
+                file=sys.stderr,
+                flush=True,
+            )
         results.append(result)
-    results.sort(key=lambda r: r.mkdocs_self.cpu)
-    return results[len(results) // 2]
+    chosen = sorted(results, key=lambda r: r.mkdocs_self.cpu)[len(results) // 2]
+    if stock:  # the median stock build, whichever run it came from
+        chosen.stock = sorted((r.stock for r in results if r.stock), key=lambda s: s.mkdocs_self.cpu)[len(results) // 2]
+    return chosen
 
 
 def report(results: list[Result]) -> None:
@@ -218,6 +343,50 @@ def report(results: list[Result]) -> None:
         )
         if small.search.split(",")[0] != large.search.split(",")[0]:
             print("note: the sizes use different search engines (lunr below generator.search.PAGEFIND_FROM papers)")
+    if any(r.stock for r in results):
+        report_stock([r for r in results if r.stock])
+
+
+def report_stock(results: list[Result]) -> None:
+    """Issue 8: ours against stock MkDocs + Material, built in the same run."""
+    print()
+    print(
+        "| papers | stock pages | stock mkdocs wall / CPU | stock ms/page | ours pages | ours ms/page (search) "
+        "| stock / ours | ours Pagefind CPU (peak RSS) | stock search_index.json | stock paper page |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in results:
+        s = r.stock
+        assert s is not None
+        pagefind = (
+            f"{r.mkdocs_children.cpu:.1f} s, {1000 * r.mkdocs_children.cpu / r.paper_pages:.2f} ms/paper "
+            f"({r.mkdocs_children.max_rss_mb:,.0f} MB)"
+            if r.mkdocs_children.cpu > 0.05
+            else "- (lunr)"
+        )
+        print(
+            f"| {r.papers:,} | {s.pages:,} | {s.mkdocs.wall:.1f} s / {s.mkdocs_self.cpu:.1f} s "
+            f"| {s.cpu_ms_per_page:.2f} | {r.pages:,} | {r.cpu_ms_per_page:.2f} ({r.search.split(',')[0]}) "
+            f"| {s.cpu_ms_per_page / r.cpu_ms_per_page:.2f}x | {pagefind} | {s.search_index_mb:.1f} MB "
+            f"| {s.page_median_kb:.1f} KB |"
+        )
+    print()
+    ratios = [r.stock.cpu_ms_per_page / r.cpu_ms_per_page for r in results if r.stock]
+    met = min(ratios) >= STOCK_RATIO_TARGET
+    print(
+        f"stock / ours, MkDocs CPU per page: {min(ratios):.2f}x at worst; target at least {STOCK_RATIO_TARGET}x "
+        f"at every size: {'met' if met else 'NOT met'}"
+    )
+    if len(results) > 1:
+        small, large = min(results, key=lambda r: r.papers), max(results, key=lambda r: r.papers)
+        flat = large.cpu_ms_per_page / small.cpu_ms_per_page
+        worst = max(r.cpu_ms_per_page for r in results) / small.cpu_ms_per_page
+        assert small.stock is not None and large.stock is not None
+        print(
+            f"flat: ours per page at {large.papers:,} / at {small.papers:,} = {flat:.2f} (largest over the smallest's, "
+            f"any size: {worst:.2f}; at most {FLAT_TOLERANCE:.2f}: {'met' if worst <= FLAT_TOLERANCE else 'NOT met'}); "
+            f"stock's: {large.stock.cpu_ms_per_page / small.stock.cpu_ms_per_page:.2f}"
+        )
 
 
 def main() -> None:
@@ -225,13 +394,16 @@ def main() -> None:
     parser.add_argument("--papers", type=int, nargs="+", default=[1000, 10_000], help="archive sizes to build")
     parser.add_argument("--repeat", type=int, default=1, help="builds per size (the median MkDocs CPU is kept)")
     parser.add_argument("--keep", type=Path, help="build in this folder and keep it (default: a temporary one)")
+    parser.add_argument(
+        "--stock", action="store_true", help="also build each size with stock MkDocs + Material (issue 8's baseline)"
+    )
     args = parser.parse_args()
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
-        results = [measure(n, args.repeat, args.keep.resolve()) for n in args.papers]
+        results = [measure(n, args.repeat, args.keep.resolve(), args.stock) for n in args.papers]
     else:
         with tempfile.TemporaryDirectory(prefix="bench-site-") as scratch:
-            results = [measure(n, args.repeat, Path(scratch)) for n in args.papers]
+            results = [measure(n, args.repeat, Path(scratch), args.stock) for n in args.papers]
     report(results)
 
 

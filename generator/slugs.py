@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from slugify import slugify
+from slugify import slugify, smart_truncate
 
 MAX_LENGTH = 80
 
@@ -20,10 +20,22 @@ GREEK = [
 _HAS_GREEK = re.compile("[\u0391-\u03c9]")
 
 
+# python-slugify's own steps for plain ASCII text without HTML entities, which most titles
+# are; tests/test_slugs.py checks that both paths agree on any ASCII text.
+_QUOTES = re.compile(r"[']+")
+_DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d)")
+_NOT_SLUG = re.compile(r"[^-a-zA-Z0-9]+")
+_DASHES = re.compile(r"-{2,}")
+
+
 def slug_of(text: str) -> str:
     """A readable ASCII slug of at most MAX_LENGTH characters, cut at a word boundary."""
-    replacements = GREEK if _HAS_GREEK.search(text) else ()
-    slug = slugify(text, max_length=MAX_LENGTH, word_boundary=True, save_order=True, replacements=replacements)
+    if text.isascii() and "&" not in text:
+        slug = _NOT_SLUG.sub("-", _DIGIT_COMMA.sub("", _QUOTES.sub("-", text).lower()))
+        slug = smart_truncate(_DASHES.sub("-", slug).strip("-"), MAX_LENGTH, True, "-", True)
+    else:
+        replacements = GREEK if _HAS_GREEK.search(text) else ()
+        slug = slugify(text, max_length=MAX_LENGTH, word_boundary=True, save_order=True, replacements=replacements)
     return slug or "untitled"
 
 

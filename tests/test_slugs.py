@@ -7,6 +7,7 @@ import re
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from slugify import slugify
 
 from generator.slugs import MAX_LENGTH, assign, slug_of
 
@@ -62,3 +63,16 @@ def test_collisions_earlier_keeps_the_plain_slug() -> None:
         assign([("x", "Feature Collapse"), ("feature collapse 2", "Feature Collapse?")])["feature collapse 2"]
         == (slugs["feature collapse 2"])
     )
+
+
+@given(st.text(st.characters(max_codepoint=127), max_size=300))
+def test_the_ascii_fast_path_is_python_slugify(title: str) -> None:
+    expected = slugify(title, max_length=MAX_LENGTH, word_boundary=True, save_order=True) or "untitled"
+    assert slug_of(title) == expected
+
+
+@pytest.mark.parametrize(
+    "title", ["It's 1,000 Papers", "A  --  B", "x" * 200, "Tom &amp; Jerry", "'quoted' title", "a,b 1,2"]
+)
+def test_the_ascii_fast_path_on_edge_cases(title: str) -> None:
+    assert slug_of(title) == (slugify(title, max_length=MAX_LENGTH, word_boundary=True, save_order=True) or "untitled")
