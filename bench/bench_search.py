@@ -495,7 +495,7 @@ def pagefind_run(browser, site: Path, server: LoggingServer, base_url: str, quer
         search, once = first_query(page, site, server, base_url, queries[0], -1, timeout_s)
         result |= {f"once_{key}": value for key, value in once.items()}
         warm_start = page.evaluate("performance.now()")
-        last_key, typed_ms, year_ms = [], [], []
+        last_key, typed_ms, year_key, year_typed = [], [], [], []
         for query in queries[1:]:
             last_key.append(keystroke(page, search, query, timeout_s))
             typed_ms.append(typed(page, search, query, timeout_s))
@@ -506,8 +506,8 @@ def pagefind_run(browser, site: Path, server: LoggingServer, base_url: str, quer
             page.select_option('select[name="year"]', max(years))
             change_after(page, before, timeout_s)
             for query in queries[1:]:
-                year_ms.append(keystroke(page, search, query, timeout_s))
-                year_ms.append(typed(page, search, query, timeout_s))
+                year_key.append(keystroke(page, search, query, timeout_s))
+                year_typed.append(typed(page, search, query, timeout_s))
             page.select_option('select[name="year"]', "")
         page.wait_for_timeout(300)
         later = tally(site, server.take())
@@ -515,7 +515,8 @@ def pagefind_run(browser, site: Path, server: LoggingServer, base_url: str, quer
         result |= {
             "last_key_ms": last_key,
             "typed_ms": typed_ms,
-            "year_ms": year_ms,
+            "year_key_ms": year_key or [0.0],
+            "year_typed_ms": year_typed or [0.0],
             "later_bytes": sum(later.get(c, [0])[0] for c in ("pagefind", "search_js")),
             "longest_task_warm_ms": max((d for s, d in bench["longtasks"] if s >= warm_start), default=0.0),
         }
@@ -549,8 +550,9 @@ def measure_pagefind(site: Path, runs: int, queries: list[str] | None, timeout_s
                         f"longest task {run['typed_longest_task_ms']:.0f} ms, slowest key "
                         f"{run['typed_slowest_key_ms']:.0f} ms; last key "
                         f"{', '.join(f'{t:.0f}' for t in run['last_key_ms'])} ms, typed "
-                        f"{', '.join(f'{t:.0f}' for t in run['typed_ms'])} ms, year "
-                        f"{', '.join(f'{t:.0f}' for t in run['year_ms'])} ms; longest task later "
+                        f"{', '.join(f'{t:.0f}' for t in run['typed_ms'])} ms; with the year filter, last key "
+                        f"{', '.join(f'{t:.0f}' for t in run['year_key_ms'])} ms, typed "
+                        f"{', '.join(f'{t:.0f}' for t in run['year_typed_ms'])} ms; longest task later "
                         f"{run['longest_task_warm_ms']:.0f} ms",
                         flush=True,
                     )
@@ -667,7 +669,7 @@ def pagefind_table(results: list[dict[str, Any]]) -> str:
         "| focus to loaded ms | focus to results ms: at once | typed while loading: last key to results ms "
         "(focus to first drawn) "
         "| last key to results ms median (max) | typed, last key to results ms median (max) "
-        "| with year filter ms median (max) | longest task while loading ms: at once / typed (blocking) "
+        "| year filter: last key / typed ms median (max) | longest task while loading ms: at once / typed (blocking) "
         "| slowest key event while loading ms | longest task once loaded ms | later queries KB |",
         "|" + "---|" * 13,
     ]
@@ -677,7 +679,8 @@ def pagefind_table(results: list[dict[str, Any]]) -> str:
             f"| {r['typed_bytes'] / 1e3:.0f}, {r['typed_files']:.0f} | {r['once_loaded_ms']:.0f} "
             f"| {r['once_results_ms']:.0f} | {r['typed_after_key_ms']:.0f} ({r['typed_first_results_ms']:.0f}) "
             f"| {r['last_key_ms']:.0f} ({r['last_key_ms_max']:.0f}) | {r['typed_ms']:.0f} ({r['typed_ms_max']:.0f}) "
-            f"| {r['year_ms']:.0f} ({r['year_ms_max']:.0f}) "
+            f"| {r['year_key_ms']:.0f} ({r['year_key_ms_max']:.0f}) / {r['year_typed_ms']:.0f} "
+            f"({r['year_typed_ms_max']:.0f}) "
             f"| {r['once_longest_task_ms']:.0f} / {r['typed_longest_task_ms']:.0f} ({r['typed_blocked_ms']:.0f}) "
             f"| {r['typed_slowest_key_ms']:.0f} | {r['longest_task_warm_ms']:.0f} | {r['later_bytes'] / 1e3:.0f} |"
         )
@@ -685,14 +688,17 @@ def pagefind_table(results: list[dict[str, Any]]) -> str:
 
 
 def pagefind_verdicts(r: dict[str, Any]) -> str:
-    slowest = max(r["last_key_ms_max"], r["typed_ms_max"], r["year_ms_max"])
+    slowest = max(r["last_key_ms_max"], r["year_key_ms_max"])
+    typed_slowest = max(r["typed_ms_max"], r["year_typed_ms_max"])
     responsive = max(r["once_longest_task_ms_max"], r["typed_longest_task_ms_max"], r["typed_slowest_key_ms_max"])
     most = r["once_bytes_max"]
     return (
         f"{r['documents']:,} papers: first query and its results {most / 1e3:.0f} KB at most "
         f"(target {BYTES_TARGET_KB} KB: {'met' if most <= BYTES_TARGET_KB * 1e3 else 'NOT met'}; typed while "
-        f"loading {r['typed_bytes_max'] / 1e3:.0f} KB at most); slowest keystroke to results {slowest:.0f} ms "
-        f"(target {RESULTS_TARGET_MS} ms: {'met' if slowest <= RESULTS_TARGET_MS else 'NOT met'}); while loading, "
+        f"loading {r['typed_bytes_max'] / 1e3:.0f} KB at most); slowest last keystroke to results {slowest:.0f} ms "
+        f"(target {RESULTS_TARGET_MS} ms: {'met' if slowest <= RESULTS_TARGET_MS else 'NOT met'}), typed at "
+        f"{KEY_DELAY_MS} ms a key {typed_slowest:.0f} ms ({'met' if typed_slowest <= RESULTS_TARGET_MS else 'NOT met'})"
+        "; while loading, "
         f"longest task or key event {responsive:.0f} ms (responsive, at most {RESPONSIVE_MS} ms: "
         f"{'met' if responsive <= RESPONSIVE_MS else 'NOT met'})"
     )

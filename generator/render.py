@@ -20,6 +20,7 @@ from .cite import bibtex
 from .feeds import build_feeds, tag_feed_path
 from .model import Paper
 from .related import related_papers
+from .search import engine
 from .slugs import slug_of
 
 #: papers per tag page (see TagPage)
@@ -221,6 +222,7 @@ def render_pages(
     by_slug = {paper.slug: paper for paper in papers}
 
     paper_template = env.get_template("paper.md.j2")
+    pagefind = engine(len(papers)) == "pagefind"  # the markup Pagefind reads, only where it is used
     for paper in papers:
         path = f"papers/{paper.slug}.md"
         yield (
@@ -229,6 +231,7 @@ def render_pages(
                 paper=paper,
                 base=base_of(path),
                 related=[by_slug[slug] for slug in (related or {}).get(paper.slug, ())],
+                pagefind=pagefind,
                 bibtex=bibtex(paper, site_url),
                 front_matter=front_matter(
                     title=paper.title, tags=list(paper.tags), hide=["toc"], template="paper.html"

@@ -57,7 +57,7 @@ def linkify(text: str) -> Markup:
         if url.endswith("://"):
             continue
         parts.append(escape(text[position : match.start()]))
-        parts.append(f'<a href="{escape(url)}" rel="nofollow noopener">{escape(url)}</a>')
+        parts.append(f'<a href="{escape(url)}">{escape(url)}</a>')
         position = match.start() + len(url)
     parts.append(escape(text[position:]))
     return Markup("".join(parts))
