@@ -20,7 +20,7 @@ from .cite import bibtex
 from .feeds import build_feeds, tag_feed_path
 from .model import Paper
 from .related import related_papers
-from .search import engine
+from .search import FILTERS_PATH, engine, filter_values
 from .slugs import slug_of
 
 #: papers per tag page (see TagPage)
@@ -210,6 +210,7 @@ def build_files(papers: Sequence[Paper], site_url: str = "") -> Iterator[tuple[s
     yield from render_pages(papers, related, site_url)
     yield from build_feeds(papers, site_url).items()
     yield from build_api(papers, site_url, related).items()
+    yield FILTERS_PATH, filter_values(papers)
 
 
 def render_pages(

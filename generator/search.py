@@ -9,8 +9,13 @@ archive switches to it once it holds PAGEFIND_FROM papers. The MkDocs hooks
 
 from __future__ import annotations
 
+import json
+from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
+
+from .model import Paper
 
 Engine = Literal["lunr", "pagefind"]
 
@@ -27,3 +32,22 @@ def engine_of_docs(docs: Path) -> Engine:
     folder = docs / "papers"
     count = sum(1 for entry in folder.iterdir() if entry.name.endswith(".md")) if folder.is_dir() else 0
     return engine(count)
+
+
+#: the values of the search filters, for the Pagefind search box (docs/javascripts/pagefind-search.js)
+FILTERS_PATH = "api/filters.json"
+
+
+def filter_values(papers: Iterable[Paper]) -> bytes:
+    """{"tag": {tag: papers}, "year": {year: papers}}: the options of the search box's filters.
+
+    The same shape as Pagefind's own filters(), which would instead download every filter
+    index (over 300 KB at 30,000 papers) before the first query.
+    """
+    tags: Counter[str] = Counter()
+    years: Counter[str] = Counter()
+    for paper in papers:
+        tags.update(paper.tags)
+        years[str(paper.date.year)] += 1
+    document = {"tag": dict(sorted(tags.items())), "year": dict(sorted(years.items()))}
+    return (json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")

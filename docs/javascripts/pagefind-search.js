@@ -13,15 +13,19 @@
   const selects = { tag: root.querySelector('select[name="tag"]'), year: root.querySelector('select[name="year"]') };
   const bundle = new URL(root.dataset.pagefindBundle, location.href);
   const MAX_RESULTS = 20;
+  const DEBOUNCE_MS = 200; // typing fast: only the query the reader stops at is searched
+  const MIN_QUERY = 2; // one letter matches nearly everything
   let pagefind = null;
   let latest = 0;
 
   function load() {
     if (!pagefind) {
+      // the filters' options come from the generator (a few KB), not from Pagefind's
+      // filters(), which downloads every filter index before the first query
+      fetch(new URL("../api/filters.json", bundle)).then((response) => response.json()).then(fillFilters);
       pagefind = import(new URL("pagefind.js", bundle).href).then(async (module) => {
         await module.options({ baseUrl: new URL("..", bundle).pathname });
         await module.init();
-        fillFilters(await module.filters());
         return module;
       });
     }
@@ -78,15 +82,17 @@
     const filters = {};
     for (const [name, select] of Object.entries(selects)) if (select.value) filters[name] = select.value;
     const ticket = ++latest;
-    if (!query && !Object.keys(filters).length) {
+    if (query.length < MIN_QUERY && !Object.keys(filters).length) {
       meta.textContent = "Type to start searching";
       list.replaceChildren();
       return;
     }
     const module = await load();
-    const search = await module.search(query || null, { filters, sort: query ? undefined : { date: "desc" } });
+    const options = { filters, sort: query.length >= MIN_QUERY ? undefined : { date: "desc" } };
+    const search = await module.debouncedSearch(query.length >= MIN_QUERY ? query : null, options, DEBOUNCE_MS);
+    if (search === null || ticket !== latest) return; // a newer query is on its way
     const results = await Promise.all(search.results.slice(0, MAX_RESULTS).map((r) => r.data()));
-    if (ticket !== latest) return; // a newer query is on its way
+    if (ticket !== latest) return;
     const count = search.results.length;
     meta.textContent = count === 0 ? "No matching papers" : count === 1 ? "1 matching paper" : `${count} matching papers`;
     list.replaceChildren(...results.map(item));
