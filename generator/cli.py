@@ -110,13 +110,7 @@ def taxonomy_options(command: Callable[..., None]) -> Callable[..., None]:
     )(command)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-def main() -> None:
-    """Paper Archive: turn Hugging Face Papers dumps into an archive website."""
-
-
-@main.command()
-@click.option(
+dumps_option = click.option(
     "--dumps",
     "dumps_dir",
     type=click.Path(path_type=Path),
@@ -124,6 +118,15 @@ def main() -> None:
     show_default=True,
     help="Folder of dumps (YYYY-MM-DD-name.txt).",
 )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Paper Archive: turn Hugging Face Papers dumps into an archive website."""
+
+
+@main.command()
+@dumps_option
 @click.option(
     "--docs",
     "docs_dir",
@@ -224,14 +227,7 @@ def check(files: tuple[Path, ...], day: datetime | None) -> None:
 
 
 @main.command()
-@click.option(
-    "--dumps",
-    "dumps_dir",
-    type=click.Path(path_type=Path),
-    default=DUMPS,
-    show_default=True,
-    help="Folder of dumps (YYYY-MM-DD-name.txt).",
-)
+@dumps_option
 @taxonomy_options
 def tags(dumps_dir: Path, taxonomy: Path, overrides: Path | None) -> None:
     """Report every tag with its number of papers, and the papers with no tag."""
