@@ -5,6 +5,7 @@
 - Pages the generator wrote as finished HTML (front matter `generated: html`) skip Markdown:
   their body is already HTML, and Python-Markdown's raw-HTML parsing was half the cost of
   building such a page.
+- Paper pages reuse the blocks that render the same on all of them (overrides/paper.html).
 - Every page's indentation is dropped: a run of whitespace holding a line break becomes one
   line break, which renders the same outside <pre>, <textarea> and <script> (left alone).
   The theme's indentation was ~2.6 KB of each paper page.
@@ -18,10 +19,12 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
+from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import BuildError
 from mkdocs.structure.files import Files
@@ -46,8 +49,21 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
+_PER_DEPTH: dict[tuple[str, str], Markup] = {}
+
+
+def per_depth(name: str, render: Callable[[], Markup], base_url: str) -> Markup:
+    """A template block rendered once for all the pages at the same depth that use it."""
+    key = (name, base_url)
+    if key not in _PER_DEPTH:
+        _PER_DEPTH[key] = Markup(render())
+    return _PER_DEPTH[key]
+
+
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    _PER_DEPTH.clear()  # a new build (mkdocs serve rebuilds in the same process)
     env.filters["tag_slug"] = slug_of
+    env.globals["per_depth"] = per_depth
     return env
 
 
