@@ -5,7 +5,9 @@
 - Pages the generator wrote as finished HTML (front matter `generated: html`) skip Markdown:
   their body is already HTML, and Python-Markdown's raw-HTML parsing was half the cost of
   building such a page.
-- Paper pages reuse the blocks that render the same on all of them (overrides/paper.html).
+- Blocks that render the same on every page at one depth are rendered once and reused
+  (`per_depth`): on paper pages the nav, config, scripts and footer (overrides/paper.html), on
+  every page the header's palette toggle and search box (overrides/partials/header.html).
 - Every page's indentation is dropped: a run of whitespace holding a line break becomes one
   line break, which renders the same outside <pre>, <textarea> and <script> (left alone).
   The theme's indentation was ~2.6 KB of each paper page.
