@@ -81,11 +81,26 @@ def test_filter_results_by_year_and_by_tag(page: Page, large_url: str) -> None:
     page.locator(".md-search-result__item a").first.click()
     expect(page.locator("p.pa-listed")).to_contain_text("2025")
 
-    page.go_back()
-    page.locator("input.md-search__input").click()
+    open_search(page, large_url, "quantization")
     tag = page.locator('select[name="tag"] option').nth(1)
     tag_name = re.sub(r" \(\d+\)$", "", tag.inner_text())
     page.select_option('select[name="tag"]', tag_name)
     expect(page.locator(".md-search-result__item").first).to_be_visible()
     page.locator(".md-search-result__item a").first.click()
     expect(page.locator("nav.md-tags a.md-tag", has_text=tag_name)).to_have_count(1)
+
+
+@pytest.mark.browser
+def test_a_filter_without_words_downloads_no_index(page: Page, large_url: str) -> None:
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(large_url)
+    page.locator("input.md-search__input").click()
+    expect(page.locator('select[name="year"] option')).not_to_have_count(1)  # filled from api/filters.json
+    page.select_option('select[name="year"]', "2025")
+    expect(page.locator(".md-search-result__meta")).to_have_text("Type a word to search within the filters")
+    page.wait_for_timeout(500)
+    assert not [url for url in fetched if "/pagefind/index/" in url or "/pagefind/filter/" in url]
+    page.locator("input.md-search__input").press_sequentially("quantization", delay=15)
+    expect(page.locator(".md-search-result__meta")).to_contain_text("matching papers")
+    assert [url for url in fetched if "/pagefind/index/" in url]
