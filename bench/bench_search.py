@@ -32,8 +32,9 @@ Queries come from the site's own search index: the rarest long word of a paper's
 two rarest words of the same text, and the first four words of its title (--query overrides).
 
 Pagefind sites (docs/javascripts/pagefind-search.js imports Pagefind on the first focus of the
-search box, then loads its filters; each query shows up to 20 results, each result's fragment
-fetched before the list is drawn; every input event starts a search, with no debounce). Times
+search box and fills its filters from api/filters.json; a query is searched 200 ms after the last
+key (Pagefind's debouncedSearch), never with fewer than two letters; each query shows up to 20
+results, each result's fragment fetched before the list is drawn). Times
 are from the page's clock; keystrokes are trusted key events; "results" is the first change of the
 result list or count after the keystroke (the script draws only the latest query's answer). Each
 run uses two fresh contexts; in both the page is loaded and left idle for a second, then the box
