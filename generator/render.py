@@ -1,4 +1,4 @@
-"""Render the archive into Markdown pages (pure: returns {relative path: text})."""
+"""Render the archive into the generated files of docs/ (pure: yields (relative path, content))."""
 
 from __future__ import annotations
 
