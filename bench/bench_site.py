@@ -136,6 +136,14 @@ class StockResult:
         return 1000 * self.mkdocs_self.cpu / self.pages
 
 
+def paper_pages_of(site: Path, papers: int) -> list[Path]:
+    """The paper pages of a built site; stops the benchmark if there are not `papers` of them."""
+    paper_pages = sorted((site / "papers").glob("*/index.html"))
+    if len(paper_pages) != papers:
+        sys.exit(f"expected {papers} paper pages in {site / 'papers'}, found {len(paper_pages)}")
+    return paper_pages
+
+
 def run(command: list[str], cwd: Path, log: Path) -> Usage:
     """Run `command` in a child process; its own wall time, CPU time and peak RSS (Linux: KB)."""
     environment = {**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
@@ -180,9 +188,7 @@ def build_once(papers: int, dumps: Path, project: Path) -> Result:
     mkdocs, mkdocs_self, mkdocs_children = build_mkdocs(project)
     site = project / "site"
     pages = sum(1 for _ in site.rglob("index.html"))
-    paper_pages = sorted((site / "papers").glob("*/index.html"))
-    if len(paper_pages) != papers:
-        sys.exit(f"expected {papers} paper pages in {site / 'papers'}, found {len(paper_pages)}")
+    paper_pages = paper_pages_of(site, papers)
     sizes = []
     gzipped = []
     for path in paper_pages:
@@ -259,9 +265,7 @@ def build_stock(papers: int, ours: Path, project: Path) -> StockResult:
     mkdocs, mkdocs_self, _ = build_mkdocs(project)
     site = project / "site"
     pages = sum(1 for _ in site.rglob("index.html"))
-    paper_pages = sorted((site / "papers").glob("*/index.html"))
-    if len(paper_pages) != papers:
-        sys.exit(f"expected {papers} paper pages in {site / 'papers'}, found {len(paper_pages)}")
+    paper_pages = paper_pages_of(site, papers)
     index = site / "search" / "search_index.json"
     return StockResult(
         writing=writing,

@@ -203,7 +203,7 @@ def check(files: tuple[Path, ...], day: datetime | None) -> None:
     parsed: list[Dump] = []
     for file in files:
         try:
-            dump = parse_dump(decode(dump_files.read_bytes(file), str(file)), str(file), _dump_date(file, day))
+            dump = dump_files.read_dump(file, _dump_date(file, day))
         except InputError as error:
             click.echo(str(error), err=True)
             failed = True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from .dates import date_from_name
@@ -26,9 +27,9 @@ def read_bytes(path: Path) -> bytes:
         raise DumpError(path, f"cannot read the file: {exc.strerror or exc}") from None
 
 
-def read_dump(path: Path) -> Dump:
-    """Read and parse one dump whose file name starts with its date."""
-    dump_date = date_from_name(path.name)
+def read_dump(path: Path, dump_date: date | None = None) -> Dump:
+    """Read and parse one dump, dated `dump_date` or else by the date its file name starts with."""
+    dump_date = dump_date or date_from_name(path.name)
     if dump_date is None:
         raise DumpError(
             path,
