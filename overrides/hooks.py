@@ -6,8 +6,16 @@
   their body is already HTML, and Python-Markdown's raw-HTML parsing was half the cost of
   building such a page.
 - Blocks that render the same on every page at one depth are rendered once and reused
-  (`per_depth`): on paper pages the nav, config, scripts and footer (overrides/paper.html), on
-  every page the header's palette toggle and search box (overrides/partials/header.html).
+  (`per_depth`): on every page the header's options (palette toggle and search box), on paper
+  pages the styles, nav, footer, config and scripts (overrides/paper.html).
+- Paper pages are lean (they are nearly all of a large archive's pages and bytes): the blocks
+  that only work with JavaScript, or only serve the pages' JavaScript (palette toggle, search
+  box, sidebars, back-to-top button, footer, Material's config and its inline scripts), are
+  left out of their HTML (`js_only`). One script per depth (assets/javascripts/
+  paper-chrome.<hash>.js, written after the build and loaded from the page's head) holds
+  them and puts each back where its `<script>__pa("name")</script>` stands, while the page is
+  parsed and before Material's own script runs, so readers get the same page. Its name
+  carries its content's hash, so a cached copy is never stale.
 - Every page's indentation is dropped: a run of whitespace holding a line break becomes one
   line break, which renders the same outside <pre>, <textarea> and <script> (left alone).
   The theme's indentation was ~2.6 KB of each paper page.
@@ -18,6 +26,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import subprocess
 import sys
@@ -25,7 +35,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import BuildError
@@ -52,20 +63,86 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
 
 
 _PER_DEPTH: dict[tuple[str, str], Markup] = {}
+#: The JavaScript-only blocks left out of lean pages, by the pages' base URL (one depth).
+_CHROME: dict[str, dict[str, str]] = {}
+#: A lean page's chrome script, by base URL, once a page has been written with its name.
+_CHROME_FILES: dict[str, tuple[str, str]] = {}
+_CHROME_SLOT = re.compile(r"__PA_CHROME\[([^\]]*)\]__")
 
 
-def per_depth(name: str, render: Callable[[], Markup], base_url: str) -> Markup:
+@pass_context
+def per_depth(context: Context, name: str, render: Callable[[], str]) -> Markup:
     """A template block rendered once for all the pages at the same depth that use it."""
-    key = (name, base_url)
+    key = (name, context["base_url"])
     if key not in _PER_DEPTH:
         _PER_DEPTH[key] = Markup(render())
     return _PER_DEPTH[key]
 
 
+@pass_context
+def js_only(context: Context, name: str, render: Callable[[], str]) -> Markup:
+    """A block that only works with JavaScript: left to the chrome script on lean pages."""
+    html = per_depth(context, name, render)
+    if not context.get("lean"):  # set by the page's template (overrides/paper.html)
+        return html
+    base_url = context["base_url"]
+    fragments = _CHROME.setdefault(base_url, {})
+    if name not in fragments:
+        if base_url in _CHROME_FILES:
+            raise BuildError(f"{context['page'].file.src_uri}: block {name!r} is not in the chrome script of its depth")
+        fragments[name] = compact(str(html))
+    return Markup(f'<script>__pa("{name}")</script>')
+
+
+@pass_context
+def chrome_src(context: Context) -> str:
+    """The chrome script's address, completed in on_post_page once the page's blocks are known."""
+    base_url = context["base_url"]
+    return f"{base_url}/assets/javascripts/__PA_CHROME[{base_url}]__"
+
+
+#: The chrome script; __BLOCKS__ becomes the blocks' HTML by name (a JSON object).
+CHROME_SCRIPT = """\
+// Paper Archive: the blocks of a paper page that only work with JavaScript (overrides/hooks.py).
+(() => {
+  const blocks = __BLOCKS__;
+  // Replaces the script calling it by the named block; scripts in the block run as they land.
+  window.__pa = (name) => {
+    const here = document.currentScript, box = document.createElement("div");
+    box.innerHTML = blocks[name];
+    for (const old of box.querySelectorAll("script")) {
+      const script = document.createElement("script");
+      for (const attribute of old.attributes) script.setAttribute(attribute.name, attribute.value);
+      script.text = old.text;
+      old.replaceWith(script);
+    }
+    here.replaceWith(...box.childNodes);
+  };
+})();
+"""
+
+
+def chrome_script(fragments: dict[str, str]) -> str:
+    """The chrome script holding these blocks."""
+    return CHROME_SCRIPT.replace("__BLOCKS__", json.dumps(fragments, ensure_ascii=False, sort_keys=True))
+
+
+def chrome_file(base_url: str) -> tuple[str, str]:
+    """The name and content of the chrome script of the lean pages at one depth (frozen once used)."""
+    if base_url not in _CHROME_FILES:
+        script = chrome_script(_CHROME.get(base_url, {}))
+        digest = hashlib.sha256(script.encode()).hexdigest()[:8]
+        _CHROME_FILES[base_url] = (f"paper-chrome.{digest}.js", script)
+    return _CHROME_FILES[base_url]
+
+
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
-    _PER_DEPTH.clear()  # a new build (mkdocs serve rebuilds in the same process)
+    # a new build (mkdocs serve rebuilds in the same process)
+    _PER_DEPTH.clear()
+    _CHROME.clear()
+    _CHROME_FILES.clear()
     env.filters["tag_slug"] = slug_of
-    env.globals["per_depth"] = per_depth
+    env.globals.update(per_depth=per_depth, js_only=js_only, chrome_src=chrome_src)
     return env
 
 
@@ -91,10 +168,16 @@ def compact(html: str) -> str:
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    output = _CHROME_SLOT.sub(lambda slot: chrome_file(slot.group(1))[0], output)
     return compact(output)
 
 
 def on_post_build(config: MkDocsConfig) -> None:
+    folder = Path(config.site_dir) / "assets" / "javascripts"
+    for base_url, (name, script) in sorted(_CHROME_FILES.items()):
+        if chrome_script(_CHROME[base_url]) != script:
+            raise BuildError(f"the lean pages at {base_url!r} do not share the same blocks")
+        (folder / name).write_text(script, encoding="utf-8")
     if config.extra["search_engine"] != "pagefind":
         return
     result = subprocess.run(
