@@ -16,7 +16,6 @@ from markupsafe import Markup
 
 from . import text
 from .api import build_api
-from .cite import bibtex
 from .feeds import build_feeds, tag_feed_path
 from .model import Paper
 from .related import related_papers
@@ -110,7 +109,6 @@ def environment() -> Environment:
         linkify=text.linkify,
         snippet=text.snippet,
         long_date=text.long_date,
-        search_links=text.search_links,
     )
     return env
 
@@ -207,14 +205,14 @@ def build_files(papers: Sequence[Paper], site_url: str = "") -> Iterator[tuple[s
     """Every generated file of the site (pages, feeds, JSON API) as (path under docs/, content),
     produced one by one."""
     related = related_papers(papers)
-    yield from render_pages(papers, related, site_url)
+    yield from render_pages(papers, related)
     yield from build_feeds(papers, site_url).items()
     yield from build_api(papers, site_url, related).items()
     yield FILTERS_PATH, filter_values(papers)
 
 
 def render_pages(
-    papers: Sequence[Paper], related: Mapping[str, Sequence[str]] | None = None, site_url: str = ""
+    papers: Sequence[Paper], related: Mapping[str, Sequence[str]] | None = None
 ) -> Iterator[tuple[str, str]]:
     """Every generated page of the site as (path under docs/, Markdown), one by one."""
     env = environment()
@@ -233,7 +231,6 @@ def render_pages(
                 base=base_of(path),
                 related=[by_slug[slug] for slug in (related or {}).get(paper.slug, ())],
                 pagefind=pagefind,
-                bibtex=bibtex(paper, site_url),
                 front_matter=front_matter(
                     title=paper.title, tags=list(paper.tags), hide=["toc"], template="paper.html"
                 ),

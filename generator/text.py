@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date
 from html import escape
-from urllib.parse import quote_plus
 
 from markupsafe import Markup
 
@@ -71,14 +70,3 @@ def snippet(text: str | None, limit: int = 200) -> str:
         return text
     cut = text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:.-")
     return cut + "…"
-
-
-def search_links(title: str) -> tuple[tuple[str, str], ...]:
-    """Where to look the paper up, by title."""
-    q = quote_plus(title)
-    return (
-        ("arXiv", f"https://arxiv.org/search/?query={q}&searchtype=title"),
-        ("Hugging Face Papers", f"https://huggingface.co/papers?q={q}"),
-        ("Semantic Scholar", f"https://www.semanticscholar.org/search?q={q}"),
-        ("Google Scholar", f"https://scholar.google.com/scholar?q={q}"),
-    )

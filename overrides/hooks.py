@@ -106,7 +106,8 @@ CHROME_SCRIPT = """\
 // Paper Archive: the blocks of a paper page that only work with JavaScript (overrides/hooks.py).
 (() => {
   const blocks = __BLOCKS__;
-  // Replaces the script calling it by the named block; scripts in the block run as they land.
+  // Replaces the script calling it by the named block; scripts in the block run as they land,
+  // and an element with data-pa-title gets the page's title (the document's, less that suffix).
   window.__pa = (name) => {
     const here = document.currentScript, box = document.createElement("div");
     box.innerHTML = blocks[name];
@@ -116,8 +117,15 @@ CHROME_SCRIPT = """\
       script.text = old.text;
       old.replaceWith(script);
     }
+    for (const node of box.querySelectorAll("[data-pa-title]")) {
+      const suffix = node.dataset.paTitle, title = document.title;
+      node.textContent = title.endsWith(suffix) ? title.slice(0, -suffix.length) : title;
+      node.removeAttribute("data-pa-title");
+    }
     here.replaceWith(...box.childNodes);
   };
+  // the head's block takes the place of this script
+  if (blocks.head) window.__pa("head");
 })();
 """
 

@@ -53,9 +53,13 @@ def mkdocs_build(project: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def build_site(project: Path, dumps: Path) -> Path:
-    """Generate pages from `dumps` and build them with mkdocs --strict; return site/."""
+def build_site(project: Path, dumps: Path, templates: dict[str, str] | None = None) -> Path:
+    """Generate pages from `dumps` and build them with mkdocs --strict; return site/.
+
+    `templates` replaces files of the project's overrides/ (name: text)."""
     prepare_project(project)
+    for name, text in (templates or {}).items():
+        (project / "overrides" / name).write_text(text, encoding="utf-8")
     # taxonomy/overrides.yml corrects papers of the project's own dumps only
     overrides = () if dumps == ROOT / "dumps" else ("--overrides", "")
     generated = run_generator("build", "--dumps", dumps, "--docs", project / "docs", *overrides)
