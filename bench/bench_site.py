@@ -41,15 +41,16 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote_plus
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.synthetic import write_dumps  # noqa: E402
-from generator.text import search_links  # noqa: E402
 from tests.sitebuild import prepare_project  # noqa: E402
 
 PAGE_TARGET_KB = 15
+LEAN_PAGE_TARGET_KB = 5  # issue 8: a paper page's HTML
 STOCK_RATIO_TARGET = 2.5  # issue 8: stock's MkDocs CPU per page / ours
 FLAT_TOLERANCE = 1.10  # "flat": per-page CPU at the largest size at most 10% over the smallest's
 
@@ -220,6 +221,17 @@ def build_once(papers: int, dumps: Path, project: Path) -> Result:
     )
 
 
+def search_links(title: str) -> list[tuple[str, str]]:
+    """The 4 look-up links of a paper page (on our pages docs/javascripts/paper.js makes them)."""
+    q = quote_plus(title)
+    return [
+        ("arXiv", f"https://arxiv.org/search/?query={q}&searchtype=title"),
+        ("Hugging Face Papers", f"https://huggingface.co/papers?q={q}"),
+        ("Semantic Scholar", f"https://www.semanticscholar.org/search?q={q}"),
+        ("Google Scholar", f"https://scholar.google.com/scholar?q={q}"),
+    ]
+
+
 def stock_paper(paper: dict) -> str:
     """A paper as a stock MkDocs + Material archive would write it: ordinary Markdown."""
     title = paper["title"]
@@ -331,8 +343,10 @@ def report(results: list[Result]) -> None:
     print()
     for r in results:
         verdict = "OK" if r.page_max_kb < PAGE_TARGET_KB else f"OVER {PAGE_TARGET_KB} KB"
+        lean = "under" if r.page_median_kb < LEAN_PAGE_TARGET_KB else "OVER"
         print(
-            f"{r.papers:,} papers: paper page mean {r.page_mean_kb:.1f} KB, max {r.page_max_kb:.1f} KB ({verdict}); "
+            f"{r.papers:,} papers: paper page median {r.page_median_kb:.2f} KB ({lean} {LEAN_PAGE_TARGET_KB} KB), "
+            f"mean {r.page_mean_kb:.1f} KB, max {r.page_max_kb:.1f} KB ({verdict}); "
             f"search: {r.search}; generator peak RSS {r.generator.max_rss_mb:.0f} MB, "
             f"{1000 * r.generator.cpu / r.papers:.2f} ms CPU per paper"
         )
@@ -351,7 +365,13 @@ def report(results: list[Result]) -> None:
         report_stock([r for r in results if r.stock])
 
 
-def report_stock(results: list[Result]) -> None:
+def net_ms_per_page(cpu: float, pages: int, startup_cpu: float, startup_pages: int) -> float:
+    """CPU milliseconds per page beyond a small build's: MkDocs' start-up (config, theme, plugins,
+    nav and hand-written pages: ~1.3 s here, the same at any size) taken out."""
+    return 1000 * (cpu - startup_cpu) / (pages - startup_pages)
+
+
+def report_stock(results: list[Result], startup: Result | None = None) -> None:
     """Issue 8: ours against stock MkDocs + Material, built in the same run."""
     print()
     print(
@@ -393,6 +413,40 @@ def report_stock(results: list[Result]) -> None:
         )
 
 
+def report_net(results: list[Result], startup: Result) -> None:
+    """Per-page CPU with MkDocs' start-up taken out: each size's CPU beyond the start-up build's."""
+    s0 = startup.stock
+    assert s0 is not None
+    print()
+    print(
+        f"Net of start-up (the {startup.papers:,}-paper build of the same run: ours {startup.mkdocs_self.cpu:.2f} s "
+        f"for {startup.pages:,} pages, stock {s0.mkdocs_self.cpu:.2f} s for {s0.pages:,}):"
+    )
+    print()
+    print("| papers | stock ms/page, net | ours ms/page, net | stock / ours, net |")
+    print("|---:|---:|---:|---:|")
+    nets = []
+    for r in results:
+        s = r.stock
+        assert s is not None
+        ours = net_ms_per_page(r.mkdocs_self.cpu, r.pages, startup.mkdocs_self.cpu, startup.pages)
+        stock = net_ms_per_page(s.mkdocs_self.cpu, s.pages, s0.mkdocs_self.cpu, s0.pages)
+        nets.append((r.papers, ours, stock))
+        print(f"| {r.papers:,} | {stock:.2f} | {ours:.2f} | {stock / ours:.2f}x |")
+    print()
+    worst = min(stock / ours for _, ours, stock in nets)
+    print(
+        f"net stock / ours: {worst:.2f}x at worst (target {STOCK_RATIO_TARGET}x: "
+        f"{'met' if worst >= STOCK_RATIO_TARGET else 'NOT met'})"
+    )
+    if len(nets) > 1:
+        flat = max(ours for _, ours, _ in nets) / nets[0][1]
+        print(
+            f"net flatness: ours per page, largest over the smallest size's: {flat:.2f} "
+            f"(at most {FLAT_TOLERANCE:.2f}: {'met' if flat <= FLAT_TOLERANCE else 'NOT met'})"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--papers", type=int, nargs="+", default=[1000, 10_000], help="archive sizes to build")
@@ -401,14 +455,27 @@ def main() -> None:
     parser.add_argument(
         "--stock", action="store_true", help="also build each size with stock MkDocs + Material (issue 8's baseline)"
     )
+    parser.add_argument(
+        "--startup",
+        type=int,
+        default=100,
+        help="with --stock, also build this many papers (both ways) and report per-page CPU net of it (0: off)",
+    )
     args = parser.parse_args()
+
+    def run_all(scratch: Path) -> None:
+        startup = measure(args.startup, args.repeat, scratch, stock=True) if args.stock and args.startup else None
+        results = [measure(n, args.repeat, scratch, args.stock) for n in args.papers]
+        report(results)
+        if startup:
+            report_net(results, startup)
+
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
-        results = [measure(n, args.repeat, args.keep.resolve(), args.stock) for n in args.papers]
+        run_all(args.keep.resolve())
     else:
         with tempfile.TemporaryDirectory(prefix="bench-site-") as scratch:
-            results = [measure(n, args.repeat, Path(scratch), args.stock) for n in args.papers]
-    report(results)
+            run_all(Path(scratch))
 
 
 if __name__ == "__main__":
