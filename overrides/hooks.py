@@ -47,12 +47,22 @@ from mkdocs.structure.toc import get_toc
 from generator.search import engine_of_docs
 from generator.slugs import slug_of
 
+#: In a generated page, what follows this line is never searched (see HtmlPage).
+SEARCH_END = "<!-- search end -->\n"
+
 
 class HtmlPage(Page):
-    """A page whose source, after its front matter, is the HTML of its content."""
+    """A page whose source, after its front matter, is the HTML of its content.
+
+    What follows a SEARCH_END line is `page.more`, which the page's template shows after the
+    content (overrides/paper.html): the search plugin indexes `page.content` only, so it does not
+    parse the parts of the page that no search reads (a paper's related papers and sources).
+    """
+
+    more = ""
 
     def render(self, config: MkDocsConfig, files: Files) -> None:
-        self.content = self.markdown
+        self.content, _, self.more = self.markdown.partition(SEARCH_END)
         self.toc = get_toc([])
         self.present_anchor_ids = set()
 

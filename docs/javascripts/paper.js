@@ -66,28 +66,28 @@
     };
   };
 
+  // "Find this paper" goes after the related papers, "Cite" at the end of the page's sections.
   const fill = (paper) => {
-    const find = document.querySelector('[data-pa="find"]');
-    if (find) {
-      const links = searchLinks(paper.title).map(([name, href]) =>
-        element("li", {}, [element("a", { href, textContent: name })]));
-      find.replaceWith(element("h2", { textContent: "Find this paper" }), element("ul", { className: "pa-find" }, links));
-    }
-    const cite = document.querySelector('[data-pa="cite"]');
-    if (cite) {
-      const button = (copy, label) => {
-        const node = element("button", { type: "button", className: "md-button", textContent: label });
-        node.dataset.copy = copy;
-        return node;
-      };
-      cite.replaceWith(
-        element("h2", { textContent: "Cite" }),
-        element("p", { className: "pa-cite" }, [
-          button("title-link", "Copy title and link"), " ", button("#bibtex", "Copy BibTeX"),
-        ]),
-        element("pre", { className: "pa-bibtex" }, [element("code", { id: "bibtex", textContent: bibtex(paper) })]),
-      );
-    }
+    const more = document.querySelector(".pa-more");
+    if (!more) return;
+    const links = searchLinks(paper.title).map(([name, href]) =>
+      element("li", {}, [element("a", { href, textContent: name })]));
+    const find = [element("h2", { textContent: "Find this paper" }), element("ul", { className: "pa-find" }, links)];
+    const related = more.querySelector("ul.pa-related");
+    if (related) related.after(...find);
+    else more.prepend(...find);
+    const button = (copy, label) => {
+      const node = element("button", { type: "button", className: "md-button", textContent: label });
+      node.dataset.copy = copy;
+      return node;
+    };
+    more.append(
+      element("h2", { textContent: "Cite" }),
+      element("p", { className: "pa-cite" }, [
+        button("title-link", "Copy title and link"), " ", button("#bibtex", "Copy BibTeX"),
+      ]),
+      element("pre", { className: "pa-bibtex" }, [element("code", { id: "bibtex", textContent: bibtex(paper) })]),
+    );
   };
 
   // A button with data-copy="title-link" copies the paper's title and its address;
