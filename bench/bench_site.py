@@ -51,6 +51,10 @@ from tests.sitebuild import prepare_project  # noqa: E402
 
 PAGE_TARGET_KB = 15
 LEAN_PAGE_TARGET_KB = 5  # issue 8: a paper page's HTML
+SITE_PROJECTION = 100_000  # papers: the site's size is scaled to this many, folder by folder
+#: the site's folders that grow with the archive ("(top)": the sitemap); the rest (assets, feeds of
+#: at most 50 entries, hand-written pages) stay as they are
+GROWING = frozenset({"papers", "api", "tags", "archive", "pagefind", "(top)"})
 STOCK_RATIO_TARGET = 2.5  # issue 8: stock's MkDocs CPU per page / ours
 FLAT_TOLERANCE = 1.10  # "flat": per-page CPU at the largest size at most 10% over the smallest's
 
@@ -113,6 +117,7 @@ class Result:
     page_max_kb: float
     page_gzip_median_kb: float
     site_mb: float
+    site_parts_mb: dict[str, float]  # by top-level folder (files at the top: "(top)")
     stock: StockResult | None = None  # the stock build of the same papers, with --stock
 
     @property
@@ -196,7 +201,13 @@ def build_once(papers: int, dumps: Path, project: Path) -> Result:
         data = path.read_bytes()
         sizes.append(len(data))
         gzipped.append(len(gzip.compress(data, compresslevel=6)))
-    site_bytes = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    parts: dict[str, int] = {}
+    for path in site.rglob("*"):
+        if path.is_file():
+            relative = path.relative_to(site).parts
+            part = relative[0] if len(relative) > 1 else "(top)"
+            parts[part] = parts.get(part, 0) + path.stat().st_size
+    site_bytes = sum(parts.values())
     pagefind = [p for p in (site / "pagefind").rglob("*") if p.is_file()]
     lunr = site / "search" / "search_index.json"
     if pagefind:
@@ -218,6 +229,7 @@ def build_once(papers: int, dumps: Path, project: Path) -> Result:
         page_max_kb=max(sizes) / 1024,
         page_gzip_median_kb=statistics.median(gzipped) / 1024,
         site_mb=site_bytes / 1e6,
+        site_parts_mb={name: size / 1e6 for name, size in sorted(parts.items(), key=lambda item: -item[1])},
     )
 
 
@@ -350,6 +362,18 @@ def report(results: list[Result]) -> None:
             f"search: {r.search}; generator peak RSS {r.generator.max_rss_mb:.0f} MB, "
             f"{1000 * r.generator.cpu / r.papers:.2f} ms CPU per paper"
         )
+    largest = max(results, key=lambda r: r.papers)
+    projected = {
+        name: mb * SITE_PROJECTION / largest.papers if name in GROWING else mb
+        for name, mb in largest.site_parts_mb.items()
+    }
+    print(
+        f"site files at {largest.papers:,} papers: {largest.site_mb:.0f} MB ("
+        + ", ".join(f"{name} {mb:.1f}" for name, mb in largest.site_parts_mb.items() if mb >= 0.5)
+        + f"); scaled to {SITE_PROJECTION:,} papers: {sum(projected.values()):,.0f} MB ("
+        + ", ".join(f"{name} {mb:.0f}" for name, mb in projected.items() if mb >= 5)
+        + "; GitHub Pages allows 1 GB)"
+    )
     if len(results) > 1:
         small, large = min(results, key=lambda r: r.papers), max(results, key=lambda r: r.papers)
         ratio = large.cpu_ms_per_page / small.cpu_ms_per_page

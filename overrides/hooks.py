@@ -9,13 +9,13 @@
   (`per_depth`): on every page the header's options (palette toggle and search box), on paper
   pages the styles, nav, footer, config and scripts (overrides/paper.html).
 - Paper pages are lean (they are nearly all of a large archive's pages and bytes): the blocks
-  that only work with JavaScript, or only serve the pages' JavaScript (palette toggle, search
-  box, sidebars, back-to-top button, footer, Material's config and its inline scripts), are
+  that only work with JavaScript, or only serve the pages' JavaScript (header, sidebars,
+  back-to-top button, footer, dialog, Material's config and inline scripts, the favicon), are
   left out of their HTML (`js_only`). One script per depth (assets/javascripts/
   paper-chrome.<hash>.js, written after the build and loaded from the page's head) holds
   them and puts each back where its `<script>__pa("name")</script>` stands, while the page is
-  parsed and before Material's own script runs, so readers get the same page. Its name
-  carries its content's hash, so a cached copy is never stale.
+  parsed and before Material's own script runs, so readers get the same page
+  (tests/test_lean.py). Its name carries its content's hash, so a cached copy is never stale.
 - Every page's indentation is dropped: a run of whitespace holding a line break becomes one
   line break, which renders the same outside <pre>, <textarea> and <script> (left alone).
   The theme's indentation was ~2.6 KB of each paper page.
