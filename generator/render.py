@@ -29,6 +29,9 @@ HOME_TAGS = 12
 #: front matter of pages left out of the search index: they list papers, and their
 #: titles and snippets would crowd the papers themselves out of the results.
 NOT_INDEXED = {"exclude": True}
+#: The theme template of the pages a large archive is made of (papers, tags, days): Material's
+#: page without what only works with JavaScript (overrides/lean.html).
+LEAN_TEMPLATE = "lean.html"
 
 
 @dataclass(frozen=True)
@@ -232,7 +235,7 @@ def render_pages(
                 related=[by_slug[slug] for slug in (related or {}).get(paper.slug, ())],
                 pagefind=pagefind,
                 front_matter=front_matter(
-                    title=paper.title, tags=list(paper.tags), hide=["toc"], template="paper.html"
+                    title=paper.title, tags=list(paper.tags), hide=["toc"], template=LEAN_TEMPLATE
                 ),
             ),
         )
@@ -256,6 +259,7 @@ def render_pages(
                         search=NOT_INDEXED,
                         feed=feed,
                         feed_title=f"Paper Archive: {tag.name}",
+                        template=LEAN_TEMPLATE,
                     ),
                 ),
             )
@@ -274,7 +278,9 @@ def render_pages(
             day_template.render(
                 day=day,
                 base=base_of(path),
-                front_matter=front_matter(title=text.long_date(day.date), hide=["toc"], search=NOT_INDEXED),
+                front_matter=front_matter(
+                    title=text.long_date(day.date), hide=["toc"], search=NOT_INDEXED, template=LEAN_TEMPLATE
+                ),
             ),
         )
     yield (

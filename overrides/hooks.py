@@ -6,13 +6,13 @@
   their body is already HTML, and Python-Markdown's raw-HTML parsing was half the cost of
   building such a page.
 - Blocks that render the same on every page at one depth are rendered once and reused
-  (`per_depth`): on every page the header's options (palette toggle and search box), on paper
-  pages the styles, nav, footer, config and scripts (overrides/paper.html).
-- Paper pages are lean (they are nearly all of a large archive's pages and bytes): the blocks
-  that only work with JavaScript, or only serve the pages' JavaScript (header, sidebars,
-  back-to-top button, footer, dialog, Material's config and inline scripts, the favicon), are
-  left out of their HTML (`js_only`). One script per depth (assets/javascripts/
-  paper-chrome.<hash>.js, written after the build and loaded from the page's head) holds
+  (`per_depth`): on every page the header's options (palette toggle and search box), on lean
+  pages the styles, nav, footer, config and scripts (overrides/lean.html).
+- Paper, tag and day pages are lean (they are nearly all of a large archive's pages and
+  bytes): the blocks that only work with JavaScript, or only serve the pages' JavaScript
+  (header, sidebars, back-to-top button, footer, dialog, Material's config and inline scripts,
+  the favicon), are left out of their HTML (`js_only`). One script per depth
+  (assets/javascripts/chrome.<hash>.js, written after the build and loaded from the head) holds
   them and puts each back where its `<script>__pa("name")</script>` stands, while the page is
   parsed and before Material's own script runs, so readers get the same page
   (tests/test_lean.py). Its name carries its content's hash, so a cached copy is never stale.
@@ -55,7 +55,7 @@ class HtmlPage(Page):
     """A page whose source, after its front matter, is the HTML of its content.
 
     What follows a SEARCH_END line is `page.more`, which the page's template shows after the
-    content (overrides/paper.html): the search plugin indexes `page.content` only, so it does not
+    content (overrides/lean.html): the search plugin indexes `page.content` only, so it does not
     parse the parts of the page that no search reads (a paper's related papers and sources).
     """
 
@@ -93,7 +93,7 @@ def per_depth(context: Context, name: str, render: Callable[[], str]) -> Markup:
 def js_only(context: Context, name: str, render: Callable[[], str]) -> Markup:
     """A block that only works with JavaScript: left to the chrome script on lean pages."""
     html = per_depth(context, name, render)
-    if not context.get("lean"):  # set by the page's template (overrides/paper.html)
+    if not context.get("lean"):  # set by the page's template (overrides/lean.html)
         return html
     base_url = context["base_url"]
     fragments = _CHROME.setdefault(base_url, {})
@@ -113,7 +113,7 @@ def chrome_src(context: Context) -> str:
 
 #: The chrome script; __BLOCKS__ becomes the blocks' HTML by name (a JSON object).
 CHROME_SCRIPT = """\
-// Paper Archive: the blocks of a paper page that only work with JavaScript (overrides/hooks.py).
+// Paper Archive: the blocks of a lean page that only work with JavaScript (overrides/hooks.py).
 (() => {
   const blocks = __BLOCKS__;
   // Replaces the script calling it by the named block; scripts in the block run as they land,
@@ -150,7 +150,7 @@ def chrome_file(base_url: str) -> tuple[str, str]:
     if base_url not in _CHROME_FILES:
         script = chrome_script(_CHROME.get(base_url, {}))
         digest = hashlib.sha256(script.encode()).hexdigest()[:8]
-        _CHROME_FILES[base_url] = (f"paper-chrome.{digest}.js", script)
+        _CHROME_FILES[base_url] = (f"chrome.{digest}.js", script)
     return _CHROME_FILES[base_url]
 
 

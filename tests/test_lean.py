@@ -1,12 +1,14 @@
-"""Lean paper pages (overrides/paper.html) against Material's own page for the same papers.
+"""Lean pages (overrides/lean.html: papers, tags, days) against Material's own page.
 
-The same archive is built twice: as the project builds it, and with paper pages rendered by
+Each archive is built twice: as the project builds it, and with its lean pages rendered by
 Material's main.html. Readers must get the same page: after the scripts ran, the same elements
 (scripts aside) and the same pixels, at desktop width in light mode and at phone width in dark
-mode, and the same styles and scripts loaded."""
+mode, and the same styles and scripts loaded. The archives: the hostile fixture (every paper)
+and the project's own dumps (papers, tag pages and day pages, a few of each)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Iterator
@@ -16,20 +18,29 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from generator.archive import load_archive
+from generator.cli import read_tag_rules
+from generator.render import group_days, group_tags
 from tests.conftest import serve
 from tests.sitebuild import ROOT, build_site
 
 pytestmark = pytest.mark.browser
 
-DUMPS = ROOT / "tests" / "fixtures" / "hostile"
+HOSTILE = ROOT / "tests" / "fixtures" / "hostile"
+REAL = ROOT / "dumps"
 
 #: The page's elements once its scripts ran, without the scripts, whitespace collapsed. The
 #: search box's status line depends on when the search worker answered; the header's titles
-#: are single lines whose surrounding spaces do not show (the screenshots check that).
+#: are single lines whose surrounding spaces do not show (the screenshots check that); links
+#: are compared by the address they lead to (a lean page's nav is shared by its whole depth,
+#: so its links are relative to another folder of that depth).
 DOM = """() => {
   const root = document.documentElement.cloneNode(true);
   root.querySelectorAll("script").forEach((script) => script.remove());
   root.querySelectorAll(".md-ellipsis").forEach((line) => { line.textContent = line.textContent.trim(); });
+  root.querySelectorAll("[href]").forEach((link) => {
+    const target = new URL(link.getAttribute("href"), location);
+    link.setAttribute("href", target.origin === location.origin ? target.pathname + target.search + target.hash : target.href);
+  });
   root.querySelectorAll(".md-search-result__meta").forEach((meta) => { meta.textContent = ""; });
   return root.querySelector("body").outerHTML.replace(/>\\s+</g, "><").replace(/\\s+/g, " ");
 }"""
@@ -41,25 +52,46 @@ HEAD = """() => ({
   icon: document.querySelector('link[rel="icon"]')?.getAttribute("href"),
   styles: [...document.querySelectorAll('link[rel="stylesheet"]')].map((link) => link.getAttribute("href")),
   scripts: [...document.querySelectorAll("script[src]")].map((script) => script.getAttribute("src"))
-    .filter((src) => !src.includes("/paper-chrome.")),
+    .filter((src) => !src.includes("/chrome.")),
 })"""
 
 
-#: Material's own page, showing what follows the searched part of the page after it.
+#: Material's own page, showing what follows the searched part of the page after it (papers).
 STOCK = '{% extends "main.html" %}{% block content %}{{ super() }}{{ page.more }}{% endblock %}\n'
 
 
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, Path]]:
-    lean = build_site(tmp_path_factory.mktemp("lean"), DUMPS)
-    stock = build_site(tmp_path_factory.mktemp("stock"), DUMPS, {"paper.html": STOCK})
-    for lean_url in serve(lean):
-        for stock_url in serve(stock):
-            yield lean_url, stock_url, lean
+def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[Path, tuple[str, str, Path]]]:
+    """For each archive: the lean site's address, the stock site's, and the lean site's folder."""
+    with contextlib.ExitStack() as stack:
+        built = {}
+        for dumps in (HOSTILE, REAL):
+            lean = build_site(tmp_path_factory.mktemp("lean"), dumps)
+            stock = build_site(tmp_path_factory.mktemp("stock"), dumps, {"lean.html": STOCK})
+            built[dumps] = (stack.enter_context(served(lean)), stack.enter_context(served(stock)), lean)
+        yield built
 
 
-def slugs() -> list[str]:
-    return [paper.slug for paper in load_archive(DUMPS).papers]
+served = contextlib.contextmanager(serve)
+
+
+def hostile_pages() -> list[str]:
+    return [f"papers/{paper.slug}/" for paper in load_archive(HOSTILE).papers]
+
+
+def real_pages() -> list[str]:
+    papers = load_archive(
+        REAL, *read_tag_rules(ROOT / "taxonomy" / "tags.yml", ROOT / "taxonomy" / "overrides.yml")
+    ).papers
+    tags = sorted(group_tags(papers), key=lambda tag: (len(tag.papers), tag.slug))
+    days = group_days(papers)
+    return [
+        f"papers/{papers[0].slug}/",
+        f"papers/{papers[-1].slug}/",
+        f"tags/{tags[0].slug}/",  # the smallest tag and the largest
+        f"tags/{tags[-1].slug}/",
+        *(f"archive/{day.date.strftime('%Y/%m/%d')}/" for day in days),
+    ]
 
 
 def look(browser: Browser, url: str, width: int, scheme: str) -> tuple[str, dict, bytes, list[str]]:
@@ -77,22 +109,32 @@ def look(browser: Browser, url: str, width: int, scheme: str) -> tuple[str, dict
     return result
 
 
-@pytest.mark.parametrize("slug", slugs())
-@pytest.mark.parametrize(("width", "scheme"), [(1280, "light"), (390, "dark")])
-def test_lean_page_is_materials_page(browser: Browser, sites, slug: str, width: int, scheme: str) -> None:  # type: ignore[no-untyped-def]
-    lean_url, stock_url, _ = sites
-    lean = look(browser, f"{lean_url}papers/{slug}/", width, scheme)
-    stock = look(browser, f"{stock_url}papers/{slug}/", width, scheme)
+def compare(browser: Browser, lean_url: str, stock_url: str, width: int, scheme: str) -> None:
+    lean = look(browser, lean_url, width, scheme)
+    stock = look(browser, stock_url, width, scheme)
     assert lean[3] == stock[3] == []
     assert lean[0] == stock[0]
     assert lean[1] == stock[1]
     assert lean[2] == stock[2], "the screenshots differ"
 
 
+@pytest.mark.parametrize("path", hostile_pages())
+def test_hostile_lean_pages_are_materials(browser: Browser, sites, path: str) -> None:  # type: ignore[no-untyped-def]
+    lean_url, stock_url, _ = sites[HOSTILE]
+    compare(browser, lean_url + path, stock_url + path, 1280, "light")
+
+
+@pytest.mark.parametrize("path", real_pages())
+@pytest.mark.parametrize(("width", "scheme"), [(1280, "light"), (390, "dark")])
+def test_lean_pages_are_materials(browser: Browser, sites, path: str, width: int, scheme: str) -> None:  # type: ignore[no-untyped-def]
+    lean_url, stock_url, _ = sites[REAL]
+    compare(browser, lean_url + path, stock_url + path, width, scheme)
+
+
 def test_lean_html_leaves_the_javascript_only_blocks_out(sites) -> None:  # type: ignore[no-untyped-def]
-    _, _, lean = sites
-    for slug in slugs():
-        html = (lean / "papers" / slug / "index.html").read_text(encoding="utf-8")
+    _, _, lean = sites[REAL]
+    for path in real_pages():
+        html = (lean / path / "index.html").read_text(encoding="utf-8")
         for block in (
             'id="__config"',
             "md-sidebar",
@@ -105,9 +147,11 @@ def test_lean_html_leaves_the_javascript_only_blocks_out(sites) -> None:  # type
         ):
             assert block not in html, block
         called = re.findall(r'<script>__pa\("(\w+)"\)</script>', html)
-        [source] = re.findall(r'<script src="../../assets/javascripts/(paper-chrome\.[0-9a-f]{8}\.js)"></script>', html)
+        [source] = re.findall(r'<script src="(?:\.\./)+assets/javascripts/(chrome\.[0-9a-f]{8}\.js)"></script>', html)
         chrome = (lean / "assets" / "javascripts" / source).read_text(encoding="utf-8")
         blocks = json.loads(re.search(r"const blocks = (\{.*\});\n", chrome).group(1))
         assert called == ["body", "nav", "top", "footer", "end"]
         assert set(blocks) == {*called, "head"}
         assert 'id="__config"' in blocks["end"] and "__md_scope" in blocks["head"]
+    # one chrome script per depth: papers/<slug>/ and tags/<slug>/ share one, days have theirs
+    assert len(list((lean / "assets" / "javascripts").glob("chrome.*.js"))) == 2
