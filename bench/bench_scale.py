@@ -97,7 +97,10 @@ def generator(args: argparse.Namespace) -> None:
             plan = [(p.relative_to(docs).as_posix(), p.stat().st_size) for p in docs.rglob("*") if p.is_file()]
             (work / "plan.json").write_text(json.dumps(plan))
             floors.append(run_json(FLOOR, str(work / "plan.json"), str(work / f"floor-{repeat}"))["seconds"])
-            subprocess.run(["rm", "-rf", str(docs), str(work / f"floor-{repeat}")], check=True)
+        # The outputs are deleted only once every run is done: on an ext4 file system without a
+        # journal, creating a file within ~30 s of many deletions is several times slower (the
+        # inode allocator skips each recently deleted inode), which made a run that followed the
+        # previous run's clean-up far slower than the floor measured after it.
         files = runs[0]["files"]
         print(
             f"{args.papers:,} papers, {files:,} files, {args.repeat} runs (medians; related papers timed in run 1 only)"
