@@ -4,17 +4,22 @@ The generator owns a fixed set of paths under docs/ (OWNED_FILES, OWNED_DIRS). A
 produces the files one by one:
 
 1. each new or changed file is written to a temporary name next to its final one
-   (unchanged files are left alone, so their modification times stay);
-2. once every file has been produced, the temporary files are renamed into place
-   (atomic per file) and the owned files that are no longer generated are deleted.
+   (unchanged files are left alone, so their modification times stay); an owned folder
+   that does not exist yet (a first build) is instead written whole into a temporary
+   folder next to it (``docs/papers.pa-tmp/``), which saves a rename per file;
+2. once every file has been produced, the temporary files and folders are renamed into
+   place (atomic per file and per folder) and the owned files that are no longer
+   generated are deleted.
 
 An error before step 2 (in rendering, or writing a temporary file) removes the
-temporary files and leaves docs/ as it was.
+temporary files and folders and leaves docs/ as it was.
 Files outside OWNED (the hand-written pages) are never read, written or deleted.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +30,7 @@ from .errors import ArchiveError
 OWNED_FILES = ("index.md",)
 OWNED_DIRS = ("papers", "tags", "archive", "feeds", "api")
 _TEMP_SUFFIX = ".pa-tmp"
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
 
 
 @dataclass(frozen=True)
@@ -43,10 +49,21 @@ def existing_files(docs: Path) -> set[str]:
     """The generated files currently in docs/."""
     found = {name for name in OWNED_FILES if (docs / name).is_file()}
     for folder in OWNED_DIRS:
-        root = docs / folder
-        if root.is_dir():
-            found.update(path.relative_to(docs).as_posix() for path in root.rglob("*") if path.is_file())
+        _walk(docs / folder, folder, found)
     return found
+
+
+def _walk(directory: Path | str, relative: str, found: set[str]) -> None:
+    try:
+        entries = os.scandir(directory)
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    with entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                _walk(entry.path, f"{relative}/{entry.name}", found)
+            elif entry.is_file():
+                found.add(f"{relative}/{entry.name}")
 
 
 def write_site(docs: Path, files: Iterable[tuple[str, str | bytes]]) -> WriteReport:
@@ -56,38 +73,94 @@ def write_site(docs: Path, files: Iterable[tuple[str, str | bytes]]) -> WriteRep
     content of the whole site never has to be in memory at once.
     """
     before = existing_files(docs)
+    root = os.fspath(docs)
+    # Owned folders absent from docs/ are staged whole: folder -> its temporary folder.
+    fresh = {folder: f"{root}/{folder}{_TEMP_SUFFIX}" for folder in OWNED_DIRS if not _lexists(docs / folder)}
     generated: set[str] = set()
-    staged: list[tuple[Path, Path]] = []
+    staged: list[tuple[str, str]] = []  # (temporary file, final file)
+    staged_dirs: dict[str, str] = {}  # temporary folder -> final folder, once something is written in it
+    made: set[str] = set()  # folders known to exist
+    fresh_files = 0
     try:
         for relative, content in files:
-            if not owned(relative) or ".." in relative.split("/") or relative in generated:
+            parts = relative.split("/")
+            if not owned(relative) or ".." in parts or "." in parts or "" in parts or relative in generated:
                 raise ArchiveError(f"refusing to write {relative!r}: not a generated path, or written twice")
             generated.add(relative)
             data = content.encode("utf-8") if isinstance(content, str) else content
-            target = docs / relative
+            temporary_root = fresh.get(parts[0]) if len(parts) > 1 else None
+            if temporary_root is not None:
+                if temporary_root not in staged_dirs:
+                    _clear(temporary_root)
+                    staged_dirs[temporary_root] = f"{root}/{parts[0]}"
+                path = temporary_root + relative[len(parts[0]) :]
+                _ensure_parent(path, made)
+                _write_file(path, data)
+                fresh_files += 1
+                continue
+            target = f"{root}/{relative}"
             if relative in before and _same(target, data):
                 continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_name(target.name + _TEMP_SUFFIX)
-            temporary.write_bytes(data)
+            temporary = target + _TEMP_SUFFIX
+            _ensure_parent(temporary, made)
+            _write_file(temporary, data)
             staged.append((temporary, target))
     except BaseException:
         for temporary, _ in staged:
-            temporary.unlink(missing_ok=True)
+            Path(temporary).unlink(missing_ok=True)
+        for temporary_root in staged_dirs:
+            shutil.rmtree(temporary_root, ignore_errors=True)
         raise
     for temporary, target in staged:
-        temporary.replace(target)
+        os.replace(temporary, target)  # noqa: PTH105 - once per file: plain strings, no Path objects
+    for temporary_root, target in staged_dirs.items():
+        Path(temporary_root).rename(target)
 
     stale = sorted(before - generated)
     for relative in stale:
         (docs / relative).unlink()
     _remove_empty_dirs(docs)
-    return WriteReport(written=len(staged), unchanged=len(generated) - len(staged), deleted=len(stale))
+    written = len(staged) + fresh_files
+    return WriteReport(written=written, unchanged=len(generated) - written, deleted=len(stale))
 
 
-def _same(path: Path, data: bytes) -> bool:
+def _lexists(path: Path) -> bool:
+    return path.exists() or path.is_symlink()
+
+
+def _ensure_parent(path: str, made: set[str]) -> None:
+    parent = path.rpartition("/")[0]
+    if parent not in made:
+        os.makedirs(parent, exist_ok=True)  # noqa: PTH103 - once per folder, but paths stay strings
+        made.add(parent)
+
+
+def _write_file(path: str, data: bytes) -> None:
+    descriptor = os.open(path, _CREATE, 0o666)
     try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view) :]
+    finally:
+        os.close(descriptor)
+
+
+def _clear(path: str) -> None:
+    """Remove what a build that was killed may have left at a temporary path."""
+    leftover = Path(path)
+    if leftover.is_dir() and not leftover.is_symlink():
+        shutil.rmtree(leftover)
+    else:
+        leftover.unlink(missing_ok=True)
+
+
+def _same(path: str, data: bytes) -> bool:
+    # Once per file of a rebuild: plain strings rather than Path objects.
+    try:
+        if os.stat(path).st_size != len(data):  # noqa: PTH116
+            return False
+        with open(path, "rb") as stream:  # noqa: PTH123
+            return stream.read() == data
     except OSError:
         return False
 
