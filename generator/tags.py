@@ -379,20 +379,21 @@ def _read(path: Path) -> str:
 # A phrase that may start at a position: (its tokens from the third on, its length in
 # tokens, tags it is a term of, tags it is an exclude phrase of).
 _Candidate = tuple[list[str], int, tuple[int, ...], tuple[int, ...]]
+# What may start at a token: the phrases of two or more tokens by their second token
+# (longest first), and the one-word phrase; either may be None.
+_Start = tuple[dict[str, tuple[_Candidate, ...]] | None, _Candidate | None]
 
 
 @dataclass(frozen=True)
 class Matcher:
     """The taxonomy's phrases indexed for one pass over the tokens of a text.
 
-    One-word phrases are looked up by their token, longer ones by their first two
-    tokens, so a position costs one or two dictionary look-ups.
+    Phrases are looked up by their first token, then longer ones by their second, so a
+    position costs one or two dictionary look-ups.
     """
 
     taxonomy: Taxonomy
-    starts: frozenset[str]  # first tokens of every phrase
-    singles: dict[str, _Candidate]  # one-word phrases
-    pairs: dict[tuple[str, str], tuple[_Candidate, ...]]  # longer ones, longest first
+    starts: dict[str, _Start]  # first token of a phrase -> the phrases it starts
     patterns: tuple[tuple[int, re.Pattern[str]], ...]  # (tag index, regex)
 
     @classmethod
@@ -407,7 +408,7 @@ class Matcher:
                         if number not in bucket:
                             bucket.append(number)
         singles: dict[str, _Candidate] = {}
-        pairs: dict[tuple[str, str], list[_Candidate]] = {}
+        longer: dict[str, dict[str, list[_Candidate]]] = {}
         for variant in sorted(terms.keys() | excludes.keys(), key=lambda v: (-len(v), v)):
             candidate = (
                 list(variant[2:]),
@@ -418,15 +419,16 @@ class Matcher:
             if len(variant) == 1:
                 singles[variant[0]] = candidate
             else:
-                pairs.setdefault((variant[0], variant[1]), []).append(candidate)
+                longer.setdefault(variant[0], {}).setdefault(variant[1], []).append(candidate)
+        starts: dict[str, _Start] = {}
+        for first in sorted(singles.keys() | longer.keys()):
+            following = longer.get(first)
+            starts[first] = (
+                {second: tuple(found) for second, found in following.items()} if following else None,
+                singles.get(first),
+            )
         patterns = tuple((number, pattern) for number, tag in enumerate(taxonomy.tags) for pattern in tag.regex)
-        return cls(
-            taxonomy=taxonomy,
-            starts=frozenset(singles) | frozenset(first for first, _ in pairs),
-            singles=singles,
-            pairs={pair: tuple(candidates) for pair, candidates in pairs.items()},
-            patterns=patterns,
-        )
+        return cls(taxonomy=taxonomy, starts=starts, patterns=patterns)
 
     def mentions(self, text: str) -> dict[int, int]:
         """Tag index -> number of mentions of the tag's rules in ``text``.
@@ -436,30 +438,26 @@ class Matcher:
         """
         counts: dict[int, int] = {}
         tokens = tokenize(text)
-        starts = self.starts
-        positions = [i for i, token in enumerate(tokens) if token in starts]
-        if positions:
-            singles, pairs = self.singles, self.pairs
+        lookup = self.starts.get
+        found = [(position, start) for position, token in enumerate(tokens) if (start := lookup(token)) is not None]
+        if found:
             covered: dict[int, int] = {}  # tag -> end of its last counted mention
             excluded: dict[int, int] = {}  # tag -> end of its furthest exclude phrase
             tokens.append("")  # every position has a next token
-            for start in positions:
-                found = [
-                    candidate
-                    for candidate in pairs.get((tokens[start], tokens[start + 1]), ())
-                    if candidate[1] == 2 or tokens[start + 2 : start + candidate[1]] == candidate[0]
-                ]
-                single = singles.get(tokens[start])
-                if single is not None:
-                    found.append(single)
+            for position, (following, single) in found:
                 # Longest first: an exclude phrase is seen before the terms inside it.
-                for _, size, tags, excluding in found:
-                    end = start + size
+                candidates = following.get(tokens[position + 1], ()) if following is not None else ()
+                if single is not None:
+                    candidates = (*candidates, single)
+                for rest, size, tags, excluding in candidates:
+                    if size > 2 and tokens[position + 2 : position + size] != rest:
+                        continue
+                    end = position + size
                     for number in excluding:
                         if end > excluded.get(number, 0):
                             excluded[number] = end
                     for number in tags:
-                        if end <= excluded.get(number, 0) or start < covered.get(number, 0):
+                        if position < covered.get(number, 0) or (excluded and end <= excluded.get(number, 0)):
                             continue
                         covered[number] = end
                         counts[number] = counts.get(number, 0) + 1
