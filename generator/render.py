@@ -134,10 +134,13 @@ def front_matter(html: bool = True, **fields: object) -> Markup:
 _YAML_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 
 
+_JSON_STRING = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(value, ensure_ascii=False), made once
+
+
 def yaml_value(value: object) -> str:
     """A YAML flow value (double-quoted strings) that reads back exactly as `value`."""
     if isinstance(value, str):
-        quoted = json.dumps(value, ensure_ascii=False)
+        quoted = _JSON_STRING(value)
         return _YAML_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", quoted)
     if isinstance(value, bool):
         return "true" if value else "false"
