@@ -23,10 +23,12 @@ import itertools
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from functools import partial
 from typing import Any
 
 from .model import Paper
 from .slugs import slug_of as tag_slug
+from .write import Files, Job
 
 #: bumped when a field changes meaning or disappears (adding fields does not bump it).
 API_VERSION = 1
@@ -97,6 +99,15 @@ def build_api(
     without it every record's "related" list is empty. Raises ValueError when two
     papers share a slug, two tags share a slug or a tag has none.
     """
+    return dict(item for job in api_jobs(papers, site_url, related) for item in job())
+
+
+def api_jobs(
+    papers: Iterable[Paper],
+    site_url: str = "",
+    related: Mapping[str, Sequence[str]] | None = None,
+) -> list[Job]:
+    """The files of :func:`build_api` as jobs of one file each (checked first)."""
     everything = sorted(papers, key=lambda paper: paper.slug)
     for before, after in itertools.pairwise(everything):
         if before.slug == after.slug:
@@ -113,18 +124,8 @@ def build_api(
         for tag in paper.tags:
             tagged.setdefault(tag, []).append(paper)
 
-    files: dict[str, str | bytes] = {}
     days = sorted(set(first) | set(again), reverse=True)
-    for day in days:
-        files[day_path(day)] = encode(
-            {
-                "version": API_VERSION,
-                "date": day.isoformat(),
-                "count": len(first.get(day, [])),
-                "papers": [record(paper, site_url, links.get(paper.slug, ())) for paper in first.get(day, [])],
-                "relisted": [reference(paper) for paper in again.get(day, [])],
-            }
-        )
+    jobs: list[Job] = [partial(_day_file, day, first.get(day, []), again.get(day, []), site_url, links) for day in days]
 
     owner: dict[str, str] = {}
     tags: list[Json] = []
@@ -133,22 +134,12 @@ def build_api(
         if slug in owner:
             raise ValueError(f"the tags {owner[slug]!r} and {tag!r} have the same slug {slug!r}")
         owner[slug] = tag
-        members = _newest_first(tagged[tag])
-        files[tag_path(tag)] = encode(
-            {
-                "version": API_VERSION,
-                "name": tag,
-                "slug": slug,
-                "count": len(members),
-                "url": _url(site_url, f"tags/{slug}/"),
-                "papers": [reference(paper) for paper in members],
-            }
-        )
+        jobs.append(partial(_tag_file, tag, slug, tagged[tag], site_url))
         tags.append(
             {
                 "name": tag,
                 "slug": slug,
-                "count": len(members),
+                "count": len(tagged[tag]),
                 "path": tag_path(tag),
                 "page": f"tags/{slug}/",
                 "feed": f"feeds/tags/{slug}.xml",
@@ -156,16 +147,39 @@ def build_api(
         )
 
     newest = max((paper.date for paper in everything), default=None)
-    files[INDEX] = encode(
-        {
-            "version": API_VERSION,
-            "site_url": site_url,
-            "updated": newest.isoformat() if newest else None,
-            "count": len(everything),
-            "days": [
-                {"date": day.isoformat(), "count": len(first.get(day, [])), "path": day_path(day)} for day in days
-            ],
-            "tags": tags,
-        }
-    )
-    return files
+    index = {
+        "version": API_VERSION,
+        "site_url": site_url,
+        "updated": newest.isoformat() if newest else None,
+        "count": len(everything),
+        "days": [{"date": day.isoformat(), "count": len(first.get(day, [])), "path": day_path(day)} for day in days],
+        "tags": tags,
+    }
+    jobs.append(lambda: [(INDEX, encode(index))])
+    return jobs
+
+
+def _day_file(
+    day: date, first: list[Paper], again: list[Paper], site_url: str, links: Mapping[str, Sequence[str]]
+) -> Files:
+    document = {
+        "version": API_VERSION,
+        "date": day.isoformat(),
+        "count": len(first),
+        "papers": [record(paper, site_url, links.get(paper.slug, ())) for paper in first],
+        "relisted": [reference(paper) for paper in again],
+    }
+    return [(day_path(day), encode(document))]
+
+
+def _tag_file(tag: str, slug: str, papers: list[Paper], site_url: str) -> Files:
+    members = _newest_first(papers)
+    document = {
+        "version": API_VERSION,
+        "name": tag,
+        "slug": slug,
+        "count": len(members),
+        "url": _url(site_url, f"tags/{slug}/"),
+        "papers": [reference(paper) for paper in members],
+    }
+    return [(tag_path(tag), encode(document))]

@@ -5,23 +5,24 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, partial
 from html import escape
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import text
-from .api import build_api
+from .api import api_jobs
 from .cite import bibtex
-from .feeds import build_feeds, tag_feed_path
+from .feeds import feed_jobs, tag_feed_path
 from .model import Paper
 from .related import related_papers
 from .search import FILTERS_PATH, engine, filter_values
 from .slugs import slug_of
+from .write import Job
 
 #: papers per tag page (see TagPage)
 TAG_PAGE_SIZE = 100
@@ -209,49 +210,77 @@ def group_years(days: Iterable[Day]) -> list[Year]:
 def build_files(papers: Sequence[Paper], site_url: str = "") -> Iterator[tuple[str, str | bytes]]:
     """Every generated file of the site (pages, feeds, JSON API) as (path under docs/, content),
     produced one by one."""
-    related = related_papers(papers)
-    yield from render_pages(papers, related, site_url)
-    yield from build_feeds(papers, site_url).items()
-    yield from build_api(papers, site_url, related).items()
-    yield FILTERS_PATH, filter_values(papers)
+    for job in site_jobs(papers, related_papers(papers), site_url):
+        yield from job()
+
+
+def site_jobs(papers: Sequence[Paper], related: Mapping[str, Sequence[str]], site_url: str = "") -> list[Job]:
+    """The files of :func:`build_files` (given the related papers) as independent jobs, in
+    order: running them one after the other produces the same files in the same order."""
+    return [
+        *page_jobs(papers, related, site_url),
+        *feed_jobs(papers, site_url),
+        *api_jobs(papers, site_url, related),
+        lambda: [(FILTERS_PATH, filter_values(papers))],
+    ]
 
 
 def render_pages(
     papers: Sequence[Paper], related: Mapping[str, Sequence[str]] | None = None, site_url: str = ""
 ) -> Iterator[tuple[str, str]]:
     """Every generated page of the site as (path under docs/, Markdown), one by one."""
+    for job in page_jobs(papers, related, site_url):
+        yield from job()
+
+
+#: a job that renders some pages: (path under docs/, Markdown) of each
+PageJob = Callable[[], list[tuple[str, str]]]
+#: paper pages rendered by one job
+PAPERS_PER_JOB = 50
+
+
+def page_jobs(
+    papers: Sequence[Paper], related: Mapping[str, Sequence[str]] | None = None, site_url: str = ""
+) -> list[PageJob]:
+    """The pages of :func:`render_pages` as jobs of a few pages each, in the same order.
+
+    Everything the jobs share (tags, days, compiled templates) is made here, once."""
     env = environment()
     tags = group_tags(papers)
     days = group_days(papers)
     by_slug = {paper.slug: paper for paper in papers}
-
-    paper_template = env.get_template("paper.md.j2")
+    templates = {name: env.get_template(f"{name}.md.j2") for name in ("paper", "tag", "tags", "day", "archive", "home")}
     pagefind = engine(len(papers)) == "pagefind"  # the markup Pagefind reads, only where it is used
-    for paper in papers:
-        path = f"papers/{paper.slug}.md"
-        yield (
-            path,
-            paper_template.render(
-                paper=paper,
-                base=base_of(path),
-                related=[by_slug[slug] for slug in (related or {}).get(paper.slug, ())],
-                pagefind=pagefind,
-                bibtex=bibtex(paper, site_url),
-                front_matter=front_matter(
-                    title=paper.title, tags=list(paper.tags), hide=["toc"], template="paper.html"
-                ),
-            ),
-        )
 
-    tag_template = env.get_template("tag.md.j2")
-    for tag in tags:
-        for page in tag_pages(tag):
-            path = f"tags/{tag.slug}/index.md" if page.number is None else f"tags/{tag.slug}/page-{page.number}.md"
-            title = tag.name if page.number is None else f"{tag.name} (page {page.number})"
-            feed = tag_feed_path(tag.name)
-            yield (
+    def paper_pages(chunk: Sequence[Paper]) -> list[tuple[str, str]]:
+        pages = []
+        for paper in chunk:
+            path = f"papers/{paper.slug}.md"
+            pages.append(
+                (
+                    path,
+                    templates["paper"].render(
+                        paper=paper,
+                        base=base_of(path),
+                        related=[by_slug[slug] for slug in (related or {}).get(paper.slug, ())],
+                        pagefind=pagefind,
+                        bibtex=bibtex(paper, site_url),
+                        front_matter=front_matter(
+                            title=paper.title, tags=list(paper.tags), hide=["toc"], template="paper.html"
+                        ),
+                    ),
+                )
+            )
+        return pages
+
+    def tag_page(tag: Tag, page: TagPage) -> list[tuple[str, str]]:
+        path = f"tags/{tag.slug}/index.md" if page.number is None else f"tags/{tag.slug}/page-{page.number}.md"
+        title = tag.name if page.number is None else f"{tag.name} (page {page.number})"
+        feed = tag_feed_path(tag.name)
+        return [
+            (
                 path,
-                tag_template.render(
+                templates["tag"].render(
                     tag=tag,
                     page=page,
                     base=base_of(path),
@@ -265,42 +294,64 @@ def render_pages(
                     ),
                 ),
             )
-    yield (
-        "tags/index.md",
-        env.get_template("tags.md.j2").render(
-            tags=tags, front_matter=front_matter(False, title="Tags", hide=["toc"], search=NOT_INDEXED)
-        ),
-    )
+        ]
 
-    day_template = env.get_template("day.md.j2")
-    for day in days:
+    def tags_page() -> list[tuple[str, str]]:
+        return [
+            (
+                "tags/index.md",
+                templates["tags"].render(
+                    tags=tags, front_matter=front_matter(False, title="Tags", hide=["toc"], search=NOT_INDEXED)
+                ),
+            )
+        ]
+
+    def day_page(day: Day) -> list[tuple[str, str]]:
         path = f"archive/{day.date:%Y/%m/%d}.md"
-        yield (
-            path,
-            day_template.render(
-                day=day,
-                base=base_of(path),
-                front_matter=front_matter(title=text.long_date(day.date), hide=["toc"], search=NOT_INDEXED),
-            ),
-        )
-    yield (
-        "archive/index.md",
-        env.get_template("archive.md.j2").render(
-            years=group_years(days),
-            days=days,
-            total_papers=len(papers),
-            front_matter=front_matter(False, title="Archive", search=NOT_INDEXED),
-        ),
-    )
+        return [
+            (
+                path,
+                templates["day"].render(
+                    day=day,
+                    base=base_of(path),
+                    front_matter=front_matter(title=text.long_date(day.date), hide=["toc"], search=NOT_INDEXED),
+                ),
+            )
+        ]
 
-    yield (
-        "index.md",
-        env.get_template("home.md.j2").render(
-            total_papers=len(papers),
-            days=days,
-            tags=tags,
-            top_tags=tags[:HOME_TAGS],
-            latest=days[-1] if days else None,
-            front_matter=front_matter(False, title="Home", hide=["toc"], search=NOT_INDEXED),
-        ),
-    )
+    def archive_page() -> list[tuple[str, str]]:
+        return [
+            (
+                "archive/index.md",
+                templates["archive"].render(
+                    years=group_years(days),
+                    days=days,
+                    total_papers=len(papers),
+                    front_matter=front_matter(False, title="Archive", search=NOT_INDEXED),
+                ),
+            )
+        ]
+
+    def home_page() -> list[tuple[str, str]]:
+        return [
+            (
+                "index.md",
+                templates["home"].render(
+                    total_papers=len(papers),
+                    days=days,
+                    tags=tags,
+                    top_tags=tags[:HOME_TAGS],
+                    latest=days[-1] if days else None,
+                    front_matter=front_matter(False, title="Home", hide=["toc"], search=NOT_INDEXED),
+                ),
+            )
+        ]
+
+    jobs: list[PageJob] = [
+        partial(paper_pages, papers[start : start + PAPERS_PER_JOB]) for start in range(0, len(papers), PAPERS_PER_JOB)
+    ]
+    jobs += [partial(tag_page, tag, page) for tag in tags for page in tag_pages(tag)]
+    jobs.append(tags_page)
+    jobs += [partial(day_page, day) for day in days]
+    jobs += [archive_page, home_page]
+    return jobs

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import parallel
 from .errors import ArchiveError
 
 #: what the generator owns under docs/: the home page and these folders.
@@ -66,19 +67,88 @@ def _walk(directory: Path | str, relative: str, found: set[str]) -> None:
                 found.add(f"{relative}/{entry.name}")
 
 
-def write_site(docs: Path, files: Iterable[tuple[str, str | bytes]]) -> WriteReport:
+Files = Iterable[tuple[str, str | bytes]]
+#: a part of the site that can be produced on its own: a function giving some of its files
+Job = Callable[[], Files]
+
+
+@dataclass(frozen=True)
+class _Staged:
+    """What one process staged: every file it was given, and those it wrote."""
+
+    generated: frozenset[str]
+    temporary: tuple[tuple[str, str], ...]  # (temporary file, final file), renamed at the end
+    fresh: int  # files written into the temporary folders of new owned folders
+
+
+def write_site(docs: Path, files: Files) -> WriteReport:
     """Make the owned part of docs/ hold exactly `files`, touching only what changed.
 
     `files` may be produced lazily: each changed file is staged as soon as it comes, so the
     content of the whole site never has to be in memory at once.
     """
+    return _write(docs, lambda stage: [stage(files)])
+
+
+def write_jobs(docs: Path, jobs: Sequence[Job], workers: int | None = None) -> WriteReport:
+    """:func:`write_site` for the files of `jobs`, produced and staged by `workers` processes
+    at the same time (default: :func:`generator.parallel.workers`), each taking the next job
+    not yet taken. The files and the report are the same whatever the number of processes:
+    only the renames into place, done once every process has staged its files, touch docs/.
+    """
+    parts = max(1, min(parallel.workers() if workers is None else workers, len(jobs)))
+
+    def run(stage: Callable[[Files], _Staged]) -> list[_Staged]:
+        take = parallel.shared(jobs, parts)
+        return parallel.run_parts(
+            lambda _number, _parts: stage(item for job in take() for item in job()), parts, _unstage
+        )
+
+    return _write(docs, run)
+
+
+def _write(docs: Path, run: Callable[[Callable[[Files], _Staged]], list[_Staged]]) -> WriteReport:
     before = existing_files(docs)
     root = os.fspath(docs)
-    # Owned folders absent from docs/ are staged whole: folder -> its temporary folder.
+    # Owned folders absent from docs/ are staged whole: folder -> its temporary folder,
+    # emptied of what a build that was killed may have left there.
     fresh = {folder: f"{root}/{folder}{_TEMP_SUFFIX}" for folder in OWNED_DIRS if not _lexists(docs / folder)}
+    for temporary_root in fresh.values():
+        _clear(temporary_root)
+    try:
+        parts = run(lambda files: _stage(root, before, fresh, files))
+        generated = frozenset().union(*(part.generated for part in parts))
+        if len(generated) < sum(len(part.generated) for part in parts):
+            _unstage(parts)
+            twice = sorted(path for path in generated if sum(path in part.generated for part in parts) > 1)
+            raise ArchiveError(f"refusing to write {twice[0]!r}: not a generated path, or written twice")
+    except BaseException:
+        for temporary_root in fresh.values():
+            shutil.rmtree(temporary_root, ignore_errors=True)
+        raise
+    for part in parts:
+        for temporary, target in part.temporary:
+            os.replace(temporary, target)  # noqa: PTH105 - once per file: plain strings, no Path objects
+    for folder, temporary_root in fresh.items():
+        if Path(temporary_root).is_dir():
+            Path(temporary_root).rename(docs / folder)
+
+    stale = sorted(before - generated)
+    for relative in stale:
+        (docs / relative).unlink()
+    _remove_empty_dirs(docs)
+    written = sum(len(part.temporary) + part.fresh for part in parts)
+    return WriteReport(written=written, unchanged=len(generated) - written, deleted=len(stale))
+
+
+def _stage(root: str, before: set[str], fresh: dict[str, str], files: Files) -> _Staged:
+    """Write the new and changed files of `files` to their temporary names.
+
+    On an error, removes the temporary files it wrote next to existing ones (the parent
+    removes the temporary folders) and raises it.
+    """
     generated: set[str] = set()
-    staged: list[tuple[str, str]] = []  # (temporary file, final file)
-    staged_dirs: dict[str, str] = {}  # temporary folder -> final folder, once something is written in it
+    staged: list[tuple[str, str]] = []
     made: set[str] = set()  # folders known to exist
     fresh_files = 0
     try:
@@ -90,9 +160,6 @@ def write_site(docs: Path, files: Iterable[tuple[str, str | bytes]]) -> WriteRep
             data = content.encode("utf-8") if isinstance(content, str) else content
             temporary_root = fresh.get(parts[0]) if len(parts) > 1 else None
             if temporary_root is not None:
-                if temporary_root not in staged_dirs:
-                    _clear(temporary_root)
-                    staged_dirs[temporary_root] = f"{root}/{parts[0]}"
                 path = temporary_root + relative[len(parts[0]) :]
                 _ensure_parent(path, made)
                 _write_file(path, data)
@@ -106,22 +173,15 @@ def write_site(docs: Path, files: Iterable[tuple[str, str | bytes]]) -> WriteRep
             _write_file(temporary, data)
             staged.append((temporary, target))
     except BaseException:
-        for temporary, _ in staged:
-            Path(temporary).unlink(missing_ok=True)
-        for temporary_root in staged_dirs:
-            shutil.rmtree(temporary_root, ignore_errors=True)
+        _unstage([_Staged(frozenset(), tuple(staged), 0)])
         raise
-    for temporary, target in staged:
-        os.replace(temporary, target)  # noqa: PTH105 - once per file: plain strings, no Path objects
-    for temporary_root, target in staged_dirs.items():
-        Path(temporary_root).rename(target)
+    return _Staged(frozenset(generated), tuple(staged), fresh_files)
 
-    stale = sorted(before - generated)
-    for relative in stale:
-        (docs / relative).unlink()
-    _remove_empty_dirs(docs)
-    written = len(staged) + fresh_files
-    return WriteReport(written=written, unchanged=len(generated) - written, deleted=len(stale))
+
+def _unstage(parts: Iterable[_Staged]) -> None:
+    for part in parts:
+        for temporary, _ in part.temporary:
+            Path(temporary).unlink(missing_ok=True)
 
 
 def _lexists(path: Path) -> bool:
