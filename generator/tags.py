@@ -21,6 +21,7 @@ from pathlib import Path
 
 import yaml
 
+from generator import parallel
 from generator.errors import ConfigError
 from generator.slugs import slug_of
 
@@ -478,6 +479,28 @@ def score_paper(title: str, abstract: str | None, matcher: Matcher) -> dict[int,
     return scores
 
 
+#: from this many papers on, papers are scored in parallel (see generator.parallel)
+PARALLEL_FROM = 2000
+#: papers a process scores at a time
+_CHUNK = 500
+
+
+def _score_all(papers: Sequence[tuple[str, str, str | None]], matcher: Matcher) -> list[dict[int, int]]:
+    """:func:`score_paper` of each paper, in order, computed by parallel processes."""
+    chunks = range(0, len(papers), _CHUNK)
+    parts = min(parallel.workers(), len(chunks)) if len(papers) >= PARALLEL_FROM else 1
+    take = parallel.shared(chunks, parts)
+
+    def part(_number: int, _parts: int) -> list[tuple[int, list[dict[int, int]]]]:
+        return [
+            (start, [score_paper(title, abstract, matcher) for _, title, abstract in papers[start : start + _CHUNK]])
+            for start in take()
+        ]
+
+    done = sorted(chunk for result in parallel.run_parts(part, parts) for chunk in result)
+    return [raw for _, scored in done for raw in scored]
+
+
 def _check_overrides(overrides: Overrides, taxonomy: Taxonomy, slugs: Iterable[str]) -> dict[str, Override]:
     known = set(slugs)
     names = {tag.name for tag in taxonomy.tags}
@@ -513,8 +536,7 @@ def assign_tags(
     # Candidates of each paper, strongest first (ties in taxonomy order); added by hand first.
     scores: dict[str, dict[str, int]] = {}
     ranked: dict[str, list[str]] = {}
-    for slug, title, abstract in papers:
-        raw = score_paper(title, abstract, matcher)
+    for (slug, _, _), raw in zip(papers, _score_all(papers, matcher), strict=True):
         scores[slug] = {taxonomy.tags[n].name: s for n, s in sorted(raw.items())}
         strongest = sorted(
             (n for n, s in raw.items() if s >= thresholds[n]),
