@@ -17,6 +17,7 @@ from markupsafe import Markup
 from . import text
 from .api import api_jobs
 from .cite import bibtex
+from .fastjinja import FastEnvironment
 from .feeds import feed_jobs, tag_feed_path
 from .model import Paper
 from .related import related_papers
@@ -99,7 +100,7 @@ class Year:
 
 @cache
 def environment() -> Environment:
-    env = Environment(
+    env = FastEnvironment(
         loader=PackageLoader("generator", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
