@@ -36,7 +36,8 @@ def build_archive(
     tags: dict[str, tuple[str, ...]] = {}
     if taxonomy is not None:
         tagging = assign_tags([(slug_of_key[m.key], m.title, m.abstract) for m in merged], taxonomy, overrides)
-        tags = {slug: tuple(taxonomy.label(name) for name in names) for slug, names in tagging.tags.items()}
+        labels = taxonomy.labels  # Taxonomy.label, looked up once
+        tags = {slug: tuple(labels.get(name, name) for name in names) for slug, names in tagging.tags.items()}
     papers = tuple(
         Paper(
             key=m.key,
