@@ -58,22 +58,29 @@ def run_parts(
         return [task(number, parts) for number in range(parts)]
     children: list[tuple[int, int]] = []  # (pid, read end of its pipe)
     errors: list[BaseException] = []
-    try:
-        for number in range(1, parts):
-            children.append(_fork(task, number, parts))
-    except BaseException as error:  # could not start every part
-        errors.append(error)
     results: list[T] = []
-    if not errors:
+    # Everything that exists now outlives the parts: while they run, the collector leaves it
+    # alone in every process, so that it neither spends time on it nor writes to (and so
+    # copies) the pages that the processes share.
+    gc.freeze()
+    try:
         try:
-            results.append(task(0, parts))
-        except BaseException as error:
+            for number in range(1, parts):
+                children.append(_fork(task, number, parts))
+        except BaseException as error:  # could not start every part
             errors.append(error)
-    for pid, reader in children:
-        try:
-            results.append(cast(T, _collect(pid, reader)))
-        except BaseException as error:
-            errors.append(error)
+        if not errors:
+            try:
+                results.append(task(0, parts))
+            except BaseException as error:
+                errors.append(error)
+        for pid, reader in children:
+            try:
+                results.append(cast(T, _collect(pid, reader)))
+            except BaseException as error:
+                errors.append(error)
+    finally:
+        gc.unfreeze()
     if errors:
         if undo is not None:
             undo(results)
@@ -81,21 +88,30 @@ def run_parts(
     return results
 
 
-def shared(items: Sequence[T], parts: int) -> Callable[[], Iterator[T]]:
-    """Hand out `items` to the parts of :func:`run_parts` (made before it runs): each part
-    calls the function returned and gets the items no other part took, one at a time, so a
-    part that is slowed down (a busy CPU) takes fewer."""
-    if parts <= 1:
-        return lambda: iter(items)
-    taken = multiprocessing.Value("q", 0)  # the next item to hand out, in memory the parts share
+def shared(items: Sequence[T], parts: int) -> Callable[[int], Iterator[T]]:
+    """Hand out `items` to the parts of :func:`run_parts` (made before it runs).
 
-    def take() -> Iterator[T]:
+    Part `number` calls the function returned with its number and gets, one at a time, the
+    items no other part took, so a part that is slowed down (a busy CPU) takes fewer. Even
+    parts take them from the front of `items`, odd parts from the back: two parts work on
+    items far apart until they meet (the generator's jobs write to different folders then,
+    so the processes do not wait for each other's locks on one folder).
+    """
+    if parts <= 1:
+        return lambda _number: iter(items)
+    bounds = multiprocessing.Array("q", [0, len(items)])  # [next from the front, end of the rest]
+
+    def take(number: int) -> Iterator[T]:
         while True:
-            with taken.get_lock():
-                index = taken.value
-                taken.value = index + 1
-            if index >= len(items):
-                return
+            with bounds.get_lock():
+                front, back = bounds[0], bounds[1]
+                if front >= back:
+                    return
+                if number % 2:
+                    index = bounds[1] = back - 1
+                else:
+                    index = front
+                    bounds[0] = front + 1
             yield items[index]
 
     return take
@@ -111,9 +127,6 @@ def _fork(task: Callable[[int, int], T], number: int, parts: int) -> tuple[int, 
     status = 1
     try:
         os.close(reader)
-        # What the parent built is never garbage here: keep the collector off it, so that
-        # collections do not write to (and so copy) every page of it.
-        gc.freeze()
         try:
             payload = pickle.dumps((True, task(number, parts)), pickle.HIGHEST_PROTOCOL)
         except BaseException as error:

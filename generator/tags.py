@@ -491,10 +491,10 @@ def _score_all(papers: Sequence[tuple[str, str, str | None]], matcher: Matcher) 
     parts = min(parallel.workers(), len(chunks)) if len(papers) >= PARALLEL_FROM else 1
     take = parallel.shared(chunks, parts)
 
-    def part(_number: int, _parts: int) -> list[tuple[int, list[dict[int, int]]]]:
+    def part(number: int, _parts: int) -> list[tuple[int, list[dict[int, int]]]]:
         return [
             (start, [score_paper(title, abstract, matcher) for _, title, abstract in papers[start : start + _CHUNK]])
-            for start in take()
+            for start in take(number)
         ]
 
     done = sorted(chunk for result in parallel.run_parts(part, parts) for chunk in result)

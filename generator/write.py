@@ -93,15 +93,17 @@ def write_site(docs: Path, files: Files) -> WriteReport:
 def write_jobs(docs: Path, jobs: Sequence[Job], workers: int | None = None) -> WriteReport:
     """:func:`write_site` for the files of `jobs`, produced and staged by `workers` processes
     at the same time (default: :func:`generator.parallel.workers`), each taking the next job
-    not yet taken. The files and the report are the same whatever the number of processes:
-    only the renames into place, done once every process has staged its files, touch docs/.
+    not yet taken (two processes start from either end of `jobs`: see parallel.shared).
+
+    The files and the report are the same whatever the number of processes: only the renames
+    into place, done once every process has staged its files, touch docs/.
     """
     parts = max(1, min(parallel.workers() if workers is None else workers, len(jobs)))
 
     def run(stage: Callable[[Files], _Staged]) -> list[_Staged]:
         take = parallel.shared(jobs, parts)
         return parallel.run_parts(
-            lambda _number, _parts: stage(item for job in take() for item in job()), parts, _unstage
+            lambda number, _parts: stage(item for job in take(number) for item in job()), parts, _unstage
         )
 
     return _write(docs, run)
@@ -125,6 +127,7 @@ def _write(docs: Path, run: Callable[[Callable[[Files], _Staged]], list[_Staged]
     except BaseException:
         for temporary_root in fresh.values():
             shutil.rmtree(temporary_root, ignore_errors=True)
+        _sweep(docs, before)
         raise
     for part in parts:
         for temporary, target in part.temporary:
@@ -176,6 +179,17 @@ def _stage(root: str, before: set[str], fresh: dict[str, str], files: Files) -> 
         _unstage([_Staged(frozenset(), tuple(staged), 0)])
         raise
     return _Staged(frozenset(generated), tuple(staged), fresh_files)
+
+
+def _sweep(docs: Path, before: set[str]) -> None:
+    """Remove the temporary files a process that died could not report (those of the others are
+    gone already): any owned file with the temporary suffix, which only a build writes."""
+    now = {f"{name}{_TEMP_SUFFIX}" for name in OWNED_FILES if (docs / f"{name}{_TEMP_SUFFIX}").is_file()}
+    for folder in OWNED_DIRS:
+        _walk(docs / folder, folder, now)
+    for relative in now - before:
+        if relative.endswith(_TEMP_SUFFIX):
+            (docs / relative).unlink(missing_ok=True)
 
 
 def _unstage(parts: Iterable[_Staged]) -> None:
