@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import slugs
+from . import collector, slugs
 from .dedupe import merge
 from .dumps import read_dumps
 from .model import Dump, Notice, Paper
@@ -31,6 +31,11 @@ def build_archive(
     dumps: Sequence[Dump], taxonomy: Taxonomy | None = None, overrides: Overrides = NO_OVERRIDES
 ) -> Archive:
     """The deduplicated, tagged archive of parsed dumps (pure). Without a taxonomy, no tags."""
+    with collector.paused():
+        return _build(dumps, taxonomy, overrides)
+
+
+def _build(dumps: Sequence[Dump], taxonomy: Taxonomy | None, overrides: Overrides) -> Archive:
     merged = merge(dumps)
     slug_of_key = slugs.assign((m.key, m.title) for m in merged)
     tags: dict[str, tuple[str, ...]] = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from . import collector
 from .dates import date_from_name
 from .errors import DumpError
 from .model import Dump
@@ -42,7 +43,8 @@ def read_dump(path: Path, dump_date: date | None = None) -> Dump:
 
 def read_dumps(directory: Path, *, allow_none: bool = False) -> list[Dump]:
     """Every dump of a folder, parsed. Raises DumpError at the first bad one."""
-    dumps = [read_dump(path) for path in dump_paths(directory)]
+    with collector.paused():
+        dumps = [read_dump(path) for path in dump_paths(directory)]
     if not dumps and not allow_none:
         raise DumpError(directory, f"no dumps found (expected files matching {PATTERN})")
     return dumps
