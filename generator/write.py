@@ -240,10 +240,14 @@ def _same(path: str, data: bytes) -> bool:
 
 
 def _remove_empty_dirs(docs: Path) -> None:
+    """Remove the empty folders inside the owned folders, deepest first."""
     for folder in OWNED_DIRS:
         root = docs / folder
         if not root.is_dir():
             continue
-        for directory in sorted((p for p in root.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
-            if not any(directory.iterdir()):
-                directory.rmdir()
+        for path, _, names in os.walk(root, topdown=False):  # a folder after the folders in it
+            if not names and path != os.fspath(root):
+                with os.scandir(path) as entries:
+                    empty = next(entries, None) is None  # its own empty folders are gone now
+                if empty:
+                    Path(path).rmdir()
