@@ -23,7 +23,7 @@ import itertools
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from .model import Paper
@@ -107,56 +107,77 @@ def api_jobs(
     site_url: str = "",
     related: Mapping[str, Sequence[str]] | None = None,
 ) -> list[Job]:
-    """The files of :func:`build_api` as jobs of one file each (checked first)."""
-    everything = sorted(papers, key=lambda paper: paper.slug)
-    for before, after in itertools.pairwise(everything):
-        if before.slug == after.slug:
-            raise ValueError(f"two papers share the slug {before.slug!r}")
+    """The files of :func:`build_api` as jobs of one file each, after the checks.
+
+    The papers of each day and tag are gathered by the first job that needs them (in each
+    process that runs jobs: see write.write_jobs)."""
+    everything = list(papers)
+    slugs = {paper.slug for paper in everything}
+    if len(slugs) < len(everything):
+        ordered = sorted(everything, key=lambda paper: paper.slug)
+        for before, after in itertools.pairwise(ordered):
+            if before.slug == after.slug:
+                raise ValueError(f"two papers share the slug {before.slug!r}")
     links = related or {}
-
-    first: dict[date, list[Paper]] = {}
-    again: dict[date, list[Paper]] = {}
-    tagged: dict[str, list[Paper]] = {}
-    for paper in everything:
-        first.setdefault(paper.date, []).append(paper)
-        for day in paper.dates[1:]:
-            again.setdefault(day, []).append(paper)
-        for tag in paper.tags:
-            tagged.setdefault(tag, []).append(paper)
-
-    days = sorted(set(first) | set(again), reverse=True)
-    jobs: list[Job] = [partial(_day_file, day, first.get(day, []), again.get(day, []), site_url, links) for day in days]
-
     owner: dict[str, str] = {}
-    tags: list[Json] = []
-    for tag in sorted(tagged, key=lambda name: (tag_slug(name), name)):
+    tag_names = sorted({tag for paper in everything for tag in paper.tags}, key=lambda name: (tag_slug(name), name))
+    for tag in tag_names:
         slug = tag_slug(tag)
         if slug in owner:
             raise ValueError(f"the tags {owner[slug]!r} and {tag!r} have the same slug {slug!r}")
         owner[slug] = tag
-        jobs.append(partial(_tag_file, tag, slug, tagged[tag], site_url))
-        tags.append(
-            {
-                "name": tag,
-                "slug": slug,
-                "count": len(tagged[tag]),
-                "path": tag_path(tag),
-                "page": f"tags/{slug}/",
-                "feed": f"feeds/tags/{slug}.xml",
-            }
-        )
+    days = sorted({source.listed for paper in everything for source in paper.sources}, reverse=True)  # paper.dates
 
-    newest = max((paper.date for paper in everything), default=None)
-    index = {
-        "version": API_VERSION,
-        "site_url": site_url,
-        "updated": newest.isoformat() if newest else None,
-        "count": len(everything),
-        "days": [{"date": day.isoformat(), "count": len(first.get(day, [])), "path": day_path(day)} for day in days],
-        "tags": tags,
-    }
-    jobs.append(lambda: [(INDEX, encode(index))])
-    return jobs
+    @cache
+    def grouped() -> tuple[dict[date, list[Paper]], dict[date, list[Paper]], dict[str, list[Paper]]]:
+        first: dict[date, list[Paper]] = {}
+        again: dict[date, list[Paper]] = {}
+        tagged: dict[str, list[Paper]] = {}
+        for paper in sorted(everything, key=lambda paper: paper.slug):
+            first.setdefault(paper.date, []).append(paper)
+            for day in paper.dates[1:]:
+                again.setdefault(day, []).append(paper)
+            for tag in paper.tags:
+                tagged.setdefault(tag, []).append(paper)
+        return first, again, tagged
+
+    def day_file(day: date) -> Files:
+        first, again, _ = grouped()
+        return _day_file(day, first.get(day, []), again.get(day, []), site_url, links)
+
+    def tag_file(tag: str) -> Files:
+        return _tag_file(tag, tag_slug(tag), grouped()[2][tag], site_url)
+
+    def index_file() -> Files:
+        first, _, tagged = grouped()
+        newest = max((paper.date for paper in everything), default=None)
+        index = {
+            "version": API_VERSION,
+            "site_url": site_url,
+            "updated": newest.isoformat() if newest else None,
+            "count": len(everything),
+            "days": [
+                {"date": day.isoformat(), "count": len(first.get(day, [])), "path": day_path(day)} for day in days
+            ],
+            "tags": [
+                {
+                    "name": tag,
+                    "slug": tag_slug(tag),
+                    "count": len(tagged[tag]),
+                    "path": tag_path(tag),
+                    "page": f"tags/{tag_slug(tag)}/",
+                    "feed": f"feeds/tags/{tag_slug(tag)}.xml",
+                }
+                for tag in tag_names
+            ],
+        }
+        return [(INDEX, encode(index))]
+
+    return [
+        *(partial(day_file, day) for day in days),
+        *(partial(tag_file, tag) for tag in tag_names),
+        index_file,
+    ]
 
 
 def _day_file(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -61,9 +61,18 @@ class TagPage:
     older: int | None  # the next older numbered page; None: there is none
 
 
+def _full_pages(count: int) -> int:
+    """The numbered pages of a tag of `count` papers (see TagPage)."""
+    return count // TAG_PAGE_SIZE if count > TAG_PAGE_SIZE else 0
+
+
+def _tag_page_count(count: int) -> int:
+    return 1 + _full_pages(count)
+
+
 def tag_pages(tag: Tag) -> list[TagPage]:
     oldest_first = tag.papers[::-1]
-    full = tag.count // TAG_PAGE_SIZE if tag.count > TAG_PAGE_SIZE else 0
+    full = _full_pages(tag.count)
     pages = [TagPage(None, tag.papers[:TAG_PAGE_SIZE], None, full or None)]
     for number in range(full, 0, -1):
         chunk = oldest_first[(number - 1) * TAG_PAGE_SIZE : number * TAG_PAGE_SIZE]
@@ -245,10 +254,27 @@ def page_jobs(
 ) -> list[PageJob]:
     """The pages of :func:`render_pages` as jobs of a few pages each, in the same order.
 
-    Everything the jobs share (tags, days, compiled templates) is made here, once."""
+    The compiled templates are made here, once. The tags and days with their papers are made
+    by the first job that needs them (in each process that runs jobs: see write.write_jobs);
+    here, only how many pages they make."""
     env = environment()
-    tags = group_tags(papers)
-    days = group_days(papers)
+    counts = Counter(name for paper in papers for name in paper.tags)
+    tag_names = sorted(counts, key=lambda name: (-counts[name], name.casefold(), name))  # as group_tags
+    dates = sorted({source.listed for paper in papers for source in paper.sources})  # as group_days
+
+    @cache
+    def tags() -> list[Tag]:
+        return group_tags(papers)
+
+    @cache
+    def tag_pages_of(name: str) -> tuple[Tag, list[TagPage]]:
+        tag = next(tag for tag in tags() if tag.name == name)
+        return tag, tag_pages(tag)
+
+    @cache
+    def days() -> list[Day]:
+        return group_days(papers)
+
     by_slug = {paper.slug: paper for paper in papers}
     templates = {name: env.get_template(f"{name}.md.j2") for name in ("paper", "tag", "tags", "day", "archive", "home")}
     pagefind = engine(len(papers)) == "pagefind"  # the markup Pagefind reads, only where it is used
@@ -274,7 +300,9 @@ def page_jobs(
             )
         return pages
 
-    def tag_page(tag: Tag, page: TagPage) -> list[tuple[str, str]]:
+    def tag_page(name: str, index: int) -> list[tuple[str, str]]:
+        tag, pages = tag_pages_of(name)
+        page = pages[index]
         path = f"tags/{tag.slug}/index.md" if page.number is None else f"tags/{tag.slug}/page-{page.number}.md"
         title = tag.name if page.number is None else f"{tag.name} (page {page.number})"
         feed = tag_feed_path(tag.name)
@@ -302,12 +330,13 @@ def page_jobs(
             (
                 "tags/index.md",
                 templates["tags"].render(
-                    tags=tags, front_matter=front_matter(False, title="Tags", hide=["toc"], search=NOT_INDEXED)
+                    tags=tags(), front_matter=front_matter(False, title="Tags", hide=["toc"], search=NOT_INDEXED)
                 ),
             )
         ]
 
-    def day_page(day: Day) -> list[tuple[str, str]]:
+    def day_page(index: int) -> list[tuple[str, str]]:
+        day = days()[index]
         path = f"archive/{day.date:%Y/%m/%d}.md"
         return [
             (
@@ -325,8 +354,8 @@ def page_jobs(
             (
                 "archive/index.md",
                 templates["archive"].render(
-                    years=group_years(days),
-                    days=days,
+                    years=group_years(days()),
+                    days=days(),
                     total_papers=len(papers),
                     front_matter=front_matter(False, title="Archive", search=NOT_INDEXED),
                 ),
@@ -339,10 +368,10 @@ def page_jobs(
                 "index.md",
                 templates["home"].render(
                     total_papers=len(papers),
-                    days=days,
-                    tags=tags,
-                    top_tags=tags[:HOME_TAGS],
-                    latest=days[-1] if days else None,
+                    days=days(),
+                    tags=tags(),
+                    top_tags=tags()[:HOME_TAGS],
+                    latest=days()[-1] if days() else None,
                     front_matter=front_matter(False, title="Home", hide=["toc"], search=NOT_INDEXED),
                 ),
             )
@@ -351,8 +380,8 @@ def page_jobs(
     jobs: list[PageJob] = [
         partial(paper_pages, papers[start : start + PAPERS_PER_JOB]) for start in range(0, len(papers), PAPERS_PER_JOB)
     ]
-    jobs += [partial(tag_page, tag, page) for tag in tags for page in tag_pages(tag)]
+    jobs += [partial(tag_page, name, index) for name in tag_names for index in range(_tag_page_count(counts[name]))]
     jobs.append(tags_page)
-    jobs += [partial(day_page, day) for day in days]
+    jobs += [partial(day_page, index) for index in range(len(dates))]
     jobs += [archive_page, home_page]
     return jobs
