@@ -15,15 +15,18 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 
 from generator import parallel
 from generator.errors import ConfigError
 from generator.slugs import slug_of
+
+T = TypeVar("T")
 
 # --------------------------------------------------------------------------- tokens
 
@@ -489,20 +492,27 @@ PARALLEL_FROM = 2000
 _CHUNK = 500
 
 
-def _score_all(papers: Sequence[tuple[str, str, str | None]], matcher: Matcher) -> list[dict[int, int]]:
-    """:func:`score_paper` of each paper, in order, computed by parallel processes."""
+def score_papers(
+    papers: Sequence[tuple[str, str | None]], taxonomy: Taxonomy, meanwhile: Callable[[], T] | None = None
+) -> tuple[list[dict[int, int]], T | None]:
+    """:func:`score_paper` of each (title, abstract), in order, computed by parallel processes
+    from PARALLEL_FROM papers on; and what `meanwhile` returns, called in this process
+    while the others start scoring (None without it)."""
+    matcher = Matcher.build(taxonomy)
     chunks = range(0, len(papers), _CHUNK)
-    parts = min(parallel.workers(), len(chunks)) if len(papers) >= PARALLEL_FROM else 1
+    parts = max(1, min(parallel.workers(), len(chunks))) if len(papers) >= PARALLEL_FROM else 1
     take = parallel.shared(chunks, parts)
 
-    def part(number: int, _parts: int) -> list[tuple[int, list[dict[int, int]]]]:
-        return [
-            (start, [score_paper(title, abstract, matcher) for _, title, abstract in papers[start : start + _CHUNK]])
+    def part(number: int, _parts: int) -> tuple[T | None, list[tuple[int, list[dict[int, int]]]]]:
+        done = meanwhile() if number == 0 and meanwhile is not None else None
+        return done, [
+            (start, [score_paper(title, abstract, matcher) for title, abstract in papers[start : start + _CHUNK]])
             for start in take(number)
         ]
 
-    done = sorted(chunk for result in parallel.run_parts(part, parts) for chunk in result)
-    return [raw for _, scored in done for raw in scored]
+    results = parallel.run_parts(part, parts)
+    scored = sorted(chunk for _, chunks_of_part in results for chunk in chunks_of_part)
+    return [raw for _, chunk in scored for raw in chunk], results[0][0]
 
 
 def _check_overrides(overrides: Overrides, taxonomy: Taxonomy, slugs: Iterable[str]) -> dict[str, Override]:
@@ -530,18 +540,22 @@ def assign_tags(
     papers: Sequence[tuple[str, str, str | None]],
     taxonomy: Taxonomy,
     overrides: Overrides = NO_OVERRIDES,
+    scores: Sequence[Mapping[int, int]] | None = None,
 ) -> Tagging:
-    """Tag (slug, title, abstract) triples; see :func:`tag_papers` for the rules."""
-    matcher = Matcher.build(taxonomy)
+    """Tag (slug, title, abstract) triples; see :func:`tag_papers` for the rules.
+
+    `scores`: the papers' scores from :func:`score_papers`, if they are known already."""
     by_slug = _check_overrides(overrides, taxonomy, (slug for slug, _, _ in papers))
+    if scores is None:
+        scores = score_papers([(title, abstract) for _, title, abstract in papers], taxonomy)[0]
     order = {tag.name: number for number, tag in enumerate(taxonomy.tags)}
     thresholds = [tag.threshold or taxonomy.threshold for tag in taxonomy.tags]
 
     # Candidates of each paper, strongest first (ties in taxonomy order); added by hand first.
-    scores: dict[str, dict[str, int]] = {}
+    named: dict[str, dict[str, int]] = {}
     ranked: dict[str, list[str]] = {}
-    for (slug, _, _), raw in zip(papers, _score_all(papers, matcher), strict=True):
-        scores[slug] = {taxonomy.tags[n].name: s for n, s in sorted(raw.items())}
+    for (slug, _, _), raw in zip(papers, scores, strict=True):
+        named[slug] = {taxonomy.tags[n].name: s for n, s in sorted(raw.items())}
         strongest = sorted(
             (n for n, s in raw.items() if s >= thresholds[n]),
             key=lambda n: (-raw[n], n),
@@ -578,7 +592,7 @@ def assign_tags(
             unpublished[name] = counts[name]
         published -= drop
     unpublished = {tag: unpublished[tag] for tag in sorted(unpublished, key=order.__getitem__)}
-    return Tagging(tags=chosen, unpublished=unpublished, scores=scores)
+    return Tagging(tags=chosen, unpublished=unpublished, scores=named)
 
 
 def tag_papers(
