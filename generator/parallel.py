@@ -142,9 +142,11 @@ def _pickled_error(error: BaseException) -> bytes:
     details = "".join(traceback.format_exception(error))
     try:
         error.add_note(f"in a worker process:\n{details}")
-        return pickle.dumps((False, error), pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps((False, error), pickle.HIGHEST_PROTOCOL)
+        pickle.loads(payload)  # an exception whose arguments are not those of its __init__ does not load
     except Exception:  # an error that does not pickle: its text
-        return pickle.dumps((False, WorkerError(details)), pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps((False, WorkerError(details)), pickle.HIGHEST_PROTOCOL)
+    return payload
 
 
 def _collect(pid: int, reader: int) -> object:
