@@ -17,6 +17,7 @@ to a template or to a byte of output:
 
 from __future__ import annotations
 
+from contextlib import suppress
 from types import BuiltinFunctionType, FunctionType
 from typing import Any
 
@@ -26,6 +27,17 @@ from jinja2.nodes import Expr
 from jinja2.runtime import Context
 
 
+def _escape_characters(text: str) -> str:
+    """MarkupSafe's escaping of a str (markupsafe/_native.py)."""
+    return (
+        text.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("'", "&#39;").replace('"', "&#34;")
+    )
+
+
+with suppress(ImportError):  # MarkupSafe's own C version of it, where it has one (2x faster)
+    from markupsafe._speedups import _escape_inner as _escape_characters  # type: ignore[no-redef]
+
+
 def escape_text(value: Any) -> str:
     """``str(markupsafe.escape(value))``: the same characters escaped the same way."""
     if type(value) is not str:
@@ -33,13 +45,7 @@ def escape_text(value: Any) -> str:
         if html is not None:
             return str(html())
         value = str(value)
-    return (
-        value.replace("&", "&amp;")
-        .replace(">", "&gt;")
-        .replace("<", "&lt;")
-        .replace("'", "&#39;")
-        .replace('"', "&#34;")
-    )
+    return _escape_characters(value)
 
 
 class _CodeGenerator(CodeGenerator):

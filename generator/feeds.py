@@ -26,6 +26,7 @@ characters that XML 1.0 forbids (control characters) are removed from text first
 
 from __future__ import annotations
 
+import heapq
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping, Sequence
@@ -91,9 +92,8 @@ def _id(site_url: str, path: str) -> str:
 
 def newest(papers: Iterable[Paper], limit: int = MAX_ENTRIES) -> list[Paper]:
     """The `limit` papers first listed most recently, newest first, ties by slug."""
-    ordered = sorted(papers, key=lambda paper: paper.slug)
-    ordered.sort(key=lambda paper: paper.date, reverse=True)
-    return ordered[:limit]
+    # sorted(...)[:limit] without sorting them all
+    return heapq.nsmallest(limit, papers, key=lambda paper: (-paper.date.toordinal(), paper.slug))
 
 
 def _text(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.Element:

@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from html import escape
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -148,11 +148,19 @@ _YAML_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\uf
 _JSON_STRING = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(value, ensure_ascii=False), made once
 
 
+def _escape_unsafe(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+@lru_cache(maxsize=4096)  # tags and fixed values recur on every page
+def _yaml_string(value: str) -> str:
+    return _YAML_UNSAFE.sub(_escape_unsafe, _JSON_STRING(value))
+
+
 def yaml_value(value: object) -> str:
     """A YAML flow value (double-quoted strings) that reads back exactly as `value`."""
     if isinstance(value, str):
-        quoted = _JSON_STRING(value)
-        return _YAML_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", quoted)
+        return _yaml_string(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Mapping):
