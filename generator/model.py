@@ -69,4 +69,6 @@ class Paper:
     @cached_property
     def dates(self) -> tuple[date, ...]:
         """Every distinct day the paper was listed, oldest first."""
+        if len(self.sources) == 1:  # most papers
+            return (self.sources[0].listed,)
         return tuple(sorted({s.listed for s in self.sources}))
