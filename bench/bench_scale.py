@@ -9,7 +9,7 @@ stages (read, deduplicate + slugs + tags, render + write into an empty docs/) an
 baseline, writing the same files (same paths, same sizes) into an empty folder with no work
 to make them (the disk floor). Related papers are timed on their own (they are a
 similarity search, not reading or writing). Reports medians and the ratio to the floor,
-and the peak memory of the generator process.
+and the peak memory of the generator process and of the worker processes it forks.
 
 incremental: builds an archive of N papers, then adds one dump of --add new papers and
 builds again, reporting what the generator wrote and left untouched.
@@ -38,12 +38,9 @@ sys.path.insert(0, sys.argv[1])
 from generator.archive import build_archive
 from generator.dumps import read_dumps
 from generator.related import related_papers
-from generator.render import render_pages
-from generator.feeds import build_feeds
-from generator.api import build_api
+from generator.render import site_jobs
 from generator.tags import load_taxonomy
-from generator.write import write_site
-import itertools
+from generator.write import write_jobs
 dumps_dir, docs, with_related = Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4] == "1"
 times = {}
 start = time.perf_counter()
@@ -56,16 +53,12 @@ mark = time.perf_counter()
 related = related_papers(archive.papers) if with_related else {}
 times["related"] = time.perf_counter() - mark
 mark = time.perf_counter()
-files = itertools.chain(
-    render_pages(archive.papers, related),
-    build_feeds(archive.papers).items(),
-    build_api(archive.papers, "", related).items(),
-)
-report = write_site(docs, files)
+report = write_jobs(docs, site_jobs(archive.papers, related, ""))
 times["render+write"] = time.perf_counter() - mark
 times["total without related"] = time.perf_counter() - start - times["related"]
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"times": times, "files": report.written, "peak_mb": peak}))
+workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(json.dumps({"times": times, "files": report.written, "peak_mb": peak, "worker_peak_mb": workers}))
 """
 
 FLOOR = r"""
@@ -97,7 +90,10 @@ def generator(args: argparse.Namespace) -> None:
             plan = [(p.relative_to(docs).as_posix(), p.stat().st_size) for p in docs.rglob("*") if p.is_file()]
             (work / "plan.json").write_text(json.dumps(plan))
             floors.append(run_json(FLOOR, str(work / "plan.json"), str(work / f"floor-{repeat}"))["seconds"])
-            subprocess.run(["rm", "-rf", str(docs), str(work / f"floor-{repeat}")], check=True)
+        # The outputs are deleted only once every run is done: on an ext4 file system without a
+        # journal, creating a file within ~30 s of many deletions is several times slower (the
+        # inode allocator skips each recently deleted inode), which made a run that followed the
+        # previous run's clean-up far slower than the floor measured after it.
         files = runs[0]["files"]
         print(
             f"{args.papers:,} papers, {files:,} files, {args.repeat} runs (medians; related papers timed in run 1 only)"
@@ -112,7 +108,9 @@ def generator(args: argparse.Namespace) -> None:
         ratios = [run["times"]["total without related"] / seconds for run, seconds in zip(runs, floors, strict=True)]
         per_run = ", ".join(f"{ratio:.2f}" for ratio in ratios)
         print(f"\nratio generator (without related) / disk floor: {total / floor:.2f} (per run: {per_run})")
-        print(f"peak memory of the generator: {max(run['peak_mb'] for run in runs):.0f} MB")
+        peak, worker = max(run["peak_mb"] for run in runs), max(run["worker_peak_mb"] for run in runs)
+        print(f"peak memory (RSS) of the generator: {peak:.0f} MB; of its largest worker process: {worker:.0f} MB")
+        print(f"(a forked worker shares the generator's pages until either writes to them; sum {peak + worker:.0f} MB)")
 
 
 def incremental(args: argparse.Namespace) -> None:

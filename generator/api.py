@@ -23,10 +23,12 @@ import itertools
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from functools import cache, partial
 from typing import Any
 
 from .model import Paper
 from .slugs import slug_of as tag_slug
+from .write import Files, Job
 
 #: bumped when a field changes meaning or disappears (adding fields does not bump it).
 API_VERSION = 1
@@ -97,67 +99,59 @@ def build_api(
     without it every record's "related" list is empty. Raises ValueError when two
     papers share a slug, two tags share a slug or a tag has none.
     """
-    everything = sorted(papers, key=lambda paper: paper.slug)
-    for before, after in itertools.pairwise(everything):
-        if before.slug == after.slug:
-            raise ValueError(f"two papers share the slug {before.slug!r}")
+    return dict(item for job in api_jobs(papers, site_url, related) for item in job())
+
+
+def api_jobs(
+    papers: Iterable[Paper],
+    site_url: str = "",
+    related: Mapping[str, Sequence[str]] | None = None,
+) -> list[Job]:
+    """The files of :func:`build_api` as jobs of one file each, after the checks.
+
+    The papers of each day and tag are gathered by the first job that needs them (in each
+    process that runs jobs: see write.write_jobs)."""
+    everything = list(papers)
+    slugs = {paper.slug for paper in everything}
+    if len(slugs) < len(everything):
+        ordered = sorted(everything, key=lambda paper: paper.slug)
+        for before, after in itertools.pairwise(ordered):
+            if before.slug == after.slug:
+                raise ValueError(f"two papers share the slug {before.slug!r}")
     links = related or {}
-
-    first: dict[date, list[Paper]] = {}
-    again: dict[date, list[Paper]] = {}
-    tagged: dict[str, list[Paper]] = {}
-    for paper in everything:
-        first.setdefault(paper.date, []).append(paper)
-        for day in paper.dates[1:]:
-            again.setdefault(day, []).append(paper)
-        for tag in paper.tags:
-            tagged.setdefault(tag, []).append(paper)
-
-    files: dict[str, str | bytes] = {}
-    days = sorted(set(first) | set(again), reverse=True)
-    for day in days:
-        files[day_path(day)] = encode(
-            {
-                "version": API_VERSION,
-                "date": day.isoformat(),
-                "count": len(first.get(day, [])),
-                "papers": [record(paper, site_url, links.get(paper.slug, ())) for paper in first.get(day, [])],
-                "relisted": [reference(paper) for paper in again.get(day, [])],
-            }
-        )
-
     owner: dict[str, str] = {}
-    tags: list[Json] = []
-    for tag in sorted(tagged, key=lambda name: (tag_slug(name), name)):
+    tag_names = sorted({tag for paper in everything for tag in paper.tags}, key=lambda name: (tag_slug(name), name))
+    for tag in tag_names:
         slug = tag_slug(tag)
         if slug in owner:
             raise ValueError(f"the tags {owner[slug]!r} and {tag!r} have the same slug {slug!r}")
         owner[slug] = tag
-        members = _newest_first(tagged[tag])
-        files[tag_path(tag)] = encode(
-            {
-                "version": API_VERSION,
-                "name": tag,
-                "slug": slug,
-                "count": len(members),
-                "url": _url(site_url, f"tags/{slug}/"),
-                "papers": [reference(paper) for paper in members],
-            }
-        )
-        tags.append(
-            {
-                "name": tag,
-                "slug": slug,
-                "count": len(members),
-                "path": tag_path(tag),
-                "page": f"tags/{slug}/",
-                "feed": f"feeds/tags/{slug}.xml",
-            }
-        )
+    days = sorted({source.listed for paper in everything for source in paper.sources}, reverse=True)  # paper.dates
 
-    newest = max((paper.date for paper in everything), default=None)
-    files[INDEX] = encode(
-        {
+    @cache
+    def grouped() -> tuple[dict[date, list[Paper]], dict[date, list[Paper]], dict[str, list[Paper]]]:
+        first: dict[date, list[Paper]] = {}
+        again: dict[date, list[Paper]] = {}
+        tagged: dict[str, list[Paper]] = {}
+        for paper in sorted(everything, key=lambda paper: paper.slug):
+            first.setdefault(paper.date, []).append(paper)
+            for day in paper.dates[1:]:
+                again.setdefault(day, []).append(paper)
+            for tag in paper.tags:
+                tagged.setdefault(tag, []).append(paper)
+        return first, again, tagged
+
+    def day_file(day: date) -> Files:
+        first, again, _ = grouped()
+        return _day_file(day, first.get(day, []), again.get(day, []), site_url, links)
+
+    def tag_file(tag: str) -> Files:
+        return _tag_file(tag, tag_slug(tag), grouped()[2][tag], site_url)
+
+    def index_file() -> Files:
+        first, _, tagged = grouped()
+        newest = max((paper.date for paper in everything), default=None)
+        index = {
             "version": API_VERSION,
             "site_url": site_url,
             "updated": newest.isoformat() if newest else None,
@@ -165,7 +159,48 @@ def build_api(
             "days": [
                 {"date": day.isoformat(), "count": len(first.get(day, [])), "path": day_path(day)} for day in days
             ],
-            "tags": tags,
+            "tags": [
+                {
+                    "name": tag,
+                    "slug": tag_slug(tag),
+                    "count": len(tagged[tag]),
+                    "path": tag_path(tag),
+                    "page": f"tags/{tag_slug(tag)}/",
+                    "feed": f"feeds/tags/{tag_slug(tag)}.xml",
+                }
+                for tag in tag_names
+            ],
         }
-    )
-    return files
+        return [(INDEX, encode(index))]
+
+    return [
+        *(partial(day_file, day) for day in days),
+        *(partial(tag_file, tag) for tag in tag_names),
+        index_file,
+    ]
+
+
+def _day_file(
+    day: date, first: list[Paper], again: list[Paper], site_url: str, links: Mapping[str, Sequence[str]]
+) -> Files:
+    document = {
+        "version": API_VERSION,
+        "date": day.isoformat(),
+        "count": len(first),
+        "papers": [record(paper, site_url, links.get(paper.slug, ())) for paper in first],
+        "relisted": [reference(paper) for paper in again],
+    }
+    return [(day_path(day), encode(document))]
+
+
+def _tag_file(tag: str, slug: str, papers: list[Paper], site_url: str) -> Files:
+    members = _newest_first(papers)
+    document = {
+        "version": API_VERSION,
+        "name": tag,
+        "slug": slug,
+        "count": len(members),
+        "url": _url(site_url, f"tags/{slug}/"),
+        "papers": [reference(paper) for paper in members],
+    }
+    return [(tag_path(tag), encode(document))]

@@ -19,10 +19,11 @@ from .dedupe import title_key
 from .errors import ArchiveError, InputError
 from .model import Dump, Notice
 from .parse import decode, parse_dump
-from .render import build_files
+from .related import related_papers
+from .render import site_jobs
 from .slugs import slug_of
 from .tags import NO_OVERRIDES, Overrides, Taxonomy, assign_tags, load_overrides, load_taxonomy, tag_report
-from .write import write_site
+from .write import write_jobs
 
 DUMPS = Path("dumps")
 DOCS = Path("docs")
@@ -149,8 +150,9 @@ def build(dumps_dir: Path, docs_dir: Path, taxonomy: Path, overrides: Path | Non
         rules, corrections = read_tag_rules(taxonomy, overrides)
         archive = build_archive(dumps, rules, corrections)
         show_warnings(archive.warnings)
-        files = build_files(archive.papers, site_url if site_url is not None else site_url_of(MKDOCS_YML))
-        report = write_site(docs_dir, files)
+        url = site_url if site_url is not None else site_url_of(MKDOCS_YML)
+        jobs = site_jobs(archive.papers, related_papers(archive.papers), url)
+        report = write_jobs(docs_dir, jobs)
     total = report.written + report.unchanged
     click.echo(
         f"{len(archive.papers)} papers from {len(archive.dumps)} dumps ({archive.listings} listings); "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from . import collector, parallel
 from .dates import date_from_name
 from .errors import DumpError
 from .model import Dump
@@ -40,9 +41,38 @@ def read_dump(path: Path, dump_date: date | None = None) -> Dump:
     return parse_dump(decode(read_bytes(path), str(path)), str(path), dump_date)
 
 
+#: from this many dumps on, they are read by parallel processes (see generator.parallel)
+PARALLEL_FROM = 50
+
+
 def read_dumps(directory: Path, *, allow_none: bool = False) -> list[Dump]:
     """Every dump of a folder, parsed. Raises DumpError at the first bad one."""
-    dumps = [read_dump(path) for path in dump_paths(directory)]
+    paths = dump_paths(directory)
+    with collector.paused():
+        dumps = _read_all(paths) if len(paths) >= PARALLEL_FROM else [read_dump(path) for path in paths]
     if not dumps and not allow_none:
         raise DumpError(directory, f"no dumps found (expected files matching {PATTERN})")
+    return dumps
+
+
+def _read_all(paths: list[Path]) -> list[Dump]:
+    """read_dump of each path, in order, by parallel processes; the first bad one's error."""
+    parts = min(parallel.workers(), len(paths))
+    take = parallel.shared(range(len(paths)), parts)
+
+    def part(number: int, _parts: int) -> list[tuple[int, Dump | DumpError]]:
+        done: list[tuple[int, Dump | DumpError]] = []
+        for index in take(number):
+            try:
+                done.append((index, read_dump(paths[index])))
+            except DumpError as error:
+                done.append((index, error))
+        return done
+
+    read = sorted((item for result in parallel.run_parts(part, parts) for item in result), key=lambda item: item[0])
+    dumps: list[Dump] = []
+    for _, outcome in read:
+        if isinstance(outcome, DumpError):
+            raise outcome
+        dumps.append(outcome)
     return dumps

@@ -22,6 +22,10 @@ class InputError(ArchiveError):
         where = f"{self.path}:{self.line}" if self.line is not None else self.path
         return f"{where}: {self.message}"
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str, int | None]]:
+        # pickled with its own arguments (a worker process sends its errors back pickled)
+        return type(self), (self.path, self.message, self.line)
+
 
 class DumpError(InputError):
     """A dump that cannot be read or parsed."""

@@ -26,13 +26,16 @@ characters that XML 1.0 forbids (control characters) are removed from text first
 
 from __future__ import annotations
 
+import heapq
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from functools import partial
 
 from .model import Paper
 from .slugs import slug_of as tag_slug
+from .write import Files, Job
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 #: entries per feed: the papers first listed most recently.
@@ -89,9 +92,8 @@ def _id(site_url: str, path: str) -> str:
 
 def newest(papers: Iterable[Paper], limit: int = MAX_ENTRIES) -> list[Paper]:
     """The `limit` papers first listed most recently, newest first, ties by slug."""
-    ordered = sorted(papers, key=lambda paper: paper.slug)
-    ordered.sort(key=lambda paper: paper.date, reverse=True)
-    return ordered[:limit]
+    # sorted(...)[:limit] without sorting them all
+    return heapq.nsmallest(limit, papers, key=lambda paper: (-paper.date.toordinal(), paper.slug))
 
 
 def _text(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.Element:
@@ -149,16 +151,23 @@ def build_feeds(papers: Iterable[Paper], site_url: str = "") -> dict[str, str | 
     Raises ValueError when two tags have the same slug (their pages would clash too)
     or a tag has none.
     """
+    return dict(item for job in feed_jobs(papers, site_url) for item in job())
+
+
+def feed_jobs(papers: Iterable[Paper], site_url: str = "") -> list[Job]:
+    """The feeds of :func:`build_feeds` as jobs of one feed each (checked first)."""
     everything = list(papers)
-    feeds: dict[str, str | bytes] = {
-        ALL_FEED: atom_feed(
+    jobs: list[Job] = [
+        partial(
+            _feed,
+            ALL_FEED,
             everything,
             site_url=site_url,
-            path=ALL_FEED,
             title=f"{SITE_TITLE}: newly listed papers",
+            page="",
             subtitle="Papers newly listed on Hugging Face Papers",
         )
-    }
+    ]
     by_tag: dict[str, list[Paper]] = {}
     for paper in everything:
         for tag in paper.tags:
@@ -169,16 +178,22 @@ def build_feeds(papers: Iterable[Paper], site_url: str = "") -> dict[str, str | 
         if slug in owner:
             raise ValueError(f"the tags {owner[slug]!r} and {tag!r} have the same slug {slug!r}")
         owner[slug] = tag
-        path = tag_feed_path(tag)
-        feeds[path] = atom_feed(
-            by_tag[tag],
-            site_url=site_url,
-            path=path,
-            title=f"{SITE_TITLE}: {tag}",
-            page=f"tags/{slug}/",
-            subtitle=f"Papers newly listed on Hugging Face Papers, tagged {tag}",
+        jobs.append(
+            partial(
+                _feed,
+                tag_feed_path(tag),
+                by_tag[tag],
+                site_url=site_url,
+                title=f"{SITE_TITLE}: {tag}",
+                page=f"tags/{slug}/",
+                subtitle=f"Papers newly listed on Hugging Face Papers, tagged {tag}",
+            )
         )
-    return feeds
+    return jobs
+
+
+def _feed(path: str, papers: Sequence[Paper], *, site_url: str, title: str, page: str, subtitle: str) -> Files:
+    return [(path, atom_feed(papers, site_url=site_url, path=path, title=title, page=page, subtitle=subtitle))]
 
 
 def feed_links(tag: str | None = None) -> Mapping[str, str]:

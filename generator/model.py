@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -58,12 +59,16 @@ class Paper:
     sources: tuple[Source, ...]  # sorted by (listed, dump, line)
     tags: tuple[str, ...] = field(default=())
 
-    @property
+    # Computed once per paper (pages, feeds and the API ask for them many times); the
+    # frozen dataclass keeps them out of its fields, equality and repr.
+    @cached_property
     def date(self) -> date:
         """The day the paper was first listed."""
         return self.sources[0].listed
 
-    @property
+    @cached_property
     def dates(self) -> tuple[date, ...]:
         """Every distinct day the paper was listed, oldest first."""
+        if len(self.sources) == 1:  # most papers
+            return (self.sources[0].listed,)
         return tuple(sorted({s.listed for s in self.sources}))

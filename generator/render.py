@@ -4,23 +4,25 @@ from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache, partial
 from html import escape
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import text
-from .api import build_api
-from .feeds import build_feeds, tag_feed_path
+from .api import api_jobs
+from .fastjinja import FastEnvironment
+from .feeds import feed_jobs, tag_feed_path
 from .model import Paper
 from .related import related_papers
 from .search import FILTERS_PATH, engine, filter_values
 from .slugs import slug_of
+from .write import Job
 
 #: papers per tag page (see TagPage)
 TAG_PAGE_SIZE = 100
@@ -61,9 +63,18 @@ class TagPage:
     older: int | None  # the next older numbered page; None: there is none
 
 
+def _full_pages(count: int) -> int:
+    """The numbered pages of a tag of `count` papers (see TagPage)."""
+    return count // TAG_PAGE_SIZE if count > TAG_PAGE_SIZE else 0
+
+
+def _tag_page_count(count: int) -> int:
+    return 1 + _full_pages(count)
+
+
 def tag_pages(tag: Tag) -> list[TagPage]:
     oldest_first = tag.papers[::-1]
-    full = tag.count // TAG_PAGE_SIZE if tag.count > TAG_PAGE_SIZE else 0
+    full = _full_pages(tag.count)
     pages = [TagPage(None, tag.papers[:TAG_PAGE_SIZE], None, full or None)]
     for number in range(full, 0, -1):
         chunk = oldest_first[(number - 1) * TAG_PAGE_SIZE : number * TAG_PAGE_SIZE]
@@ -100,7 +111,7 @@ class Year:
 
 @cache
 def environment() -> Environment:
-    env = Environment(
+    env = FastEnvironment(
         loader=PackageLoader("generator", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
@@ -135,11 +146,22 @@ def front_matter(html: bool = True, **fields: object) -> Markup:
 _YAML_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 
 
+_JSON_STRING = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(value, ensure_ascii=False), made once
+
+
+def _escape_unsafe(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+@lru_cache(maxsize=4096)  # tags and fixed values recur on every page
+def _yaml_string(value: str) -> str:
+    return _YAML_UNSAFE.sub(_escape_unsafe, _JSON_STRING(value))
+
+
 def yaml_value(value: object) -> str:
     """A YAML flow value (double-quoted strings) that reads back exactly as `value`."""
     if isinstance(value, str):
-        quoted = json.dumps(value, ensure_ascii=False)
-        return _YAML_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", quoted)
+        return _yaml_string(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Mapping):
@@ -207,48 +229,93 @@ def group_years(days: Iterable[Day]) -> list[Year]:
 def build_files(papers: Sequence[Paper], site_url: str = "") -> Iterator[tuple[str, str | bytes]]:
     """Every generated file of the site (pages, feeds, JSON API) as (path under docs/, content),
     produced one by one."""
-    related = related_papers(papers)
-    yield from render_pages(papers, related)
-    yield from build_feeds(papers, site_url).items()
-    yield from build_api(papers, site_url, related).items()
-    yield FILTERS_PATH, filter_values(papers)
+    for job in site_jobs(papers, related_papers(papers), site_url):
+        yield from job()
+
+
+def site_jobs(papers: Sequence[Paper], related: Mapping[str, Sequence[str]], site_url: str = "") -> list[Job]:
+    """The files of :func:`build_files` (given the related papers) as independent jobs, in
+    order: running them one after the other produces the same files in the same order."""
+    return [
+        *page_jobs(papers, related),
+        *feed_jobs(papers, site_url),
+        *api_jobs(papers, site_url, related),
+        lambda: [(FILTERS_PATH, filter_values(papers))],
+    ]
 
 
 def render_pages(
     papers: Sequence[Paper], related: Mapping[str, Sequence[str]] | None = None
 ) -> Iterator[tuple[str, str]]:
     """Every generated page of the site as (path under docs/, Markdown), one by one."""
+    for job in page_jobs(papers, related):
+        yield from job()
+
+
+#: a job that renders some pages: (path under docs/, Markdown) of each
+PageJob = Callable[[], list[tuple[str, str]]]
+#: paper pages rendered by one job
+PAPERS_PER_JOB = 50
+
+
+def page_jobs(papers: Sequence[Paper], related: Mapping[str, Sequence[str]] | None = None) -> list[PageJob]:
+    """The pages of :func:`render_pages` as jobs of a few pages each, in the same order.
+
+    The compiled templates are made here, once. The tags and days with their papers are made
+    by the first job that needs them (in each process that runs jobs: see write.write_jobs);
+    here, only how many pages they make."""
     env = environment()
-    tags = group_tags(papers)
-    days = group_days(papers)
+    counts = Counter(name for paper in papers for name in paper.tags)
+    tag_names = sorted(counts, key=lambda name: (-counts[name], name.casefold(), name))  # as group_tags
+    dates = sorted({source.listed for paper in papers for source in paper.sources})  # as group_days
+
+    @cache
+    def tags() -> list[Tag]:
+        return group_tags(papers)
+
+    @cache
+    def tag_pages_of(name: str) -> tuple[Tag, list[TagPage]]:
+        tag = next(tag for tag in tags() if tag.name == name)
+        return tag, tag_pages(tag)
+
+    @cache
+    def days() -> list[Day]:
+        return group_days(papers)
+
     by_slug = {paper.slug: paper for paper in papers}
-
-    paper_template = env.get_template("paper.md.j2")
+    templates = {name: env.get_template(f"{name}.md.j2") for name in ("paper", "tag", "tags", "day", "archive", "home")}
     pagefind = engine(len(papers)) == "pagefind"  # the markup Pagefind reads, only where it is used
-    for paper in papers:
-        path = f"papers/{paper.slug}.md"
-        yield (
-            path,
-            paper_template.render(
-                paper=paper,
-                base=base_of(path),
-                related=[by_slug[slug] for slug in (related or {}).get(paper.slug, ())],
-                pagefind=pagefind,
-                front_matter=front_matter(
-                    title=paper.title, tags=list(paper.tags), hide=["toc"], template=LEAN_TEMPLATE
-                ),
-            ),
-        )
 
-    tag_template = env.get_template("tag.md.j2")
-    for tag in tags:
-        for page in tag_pages(tag):
-            path = f"tags/{tag.slug}/index.md" if page.number is None else f"tags/{tag.slug}/page-{page.number}.md"
-            title = tag.name if page.number is None else f"{tag.name} (page {page.number})"
-            feed = tag_feed_path(tag.name)
-            yield (
+    def paper_pages(chunk: Sequence[Paper]) -> list[tuple[str, str]]:
+        pages = []
+        for paper in chunk:
+            path = f"papers/{paper.slug}.md"
+            pages.append(
+                (
+                    path,
+                    templates["paper"].render(
+                        paper=paper,
+                        base=base_of(path),
+                        related=[by_slug[slug] for slug in (related or {}).get(paper.slug, ())],
+                        pagefind=pagefind,
+                        front_matter=front_matter(
+                            title=paper.title, tags=list(paper.tags), hide=["toc"], template=LEAN_TEMPLATE
+                        ),
+                    ),
+                )
+            )
+        return pages
+
+    def tag_page(name: str, index: int) -> list[tuple[str, str]]:
+        tag, pages = tag_pages_of(name)
+        page = pages[index]
+        path = f"tags/{tag.slug}/index.md" if page.number is None else f"tags/{tag.slug}/page-{page.number}.md"
+        title = tag.name if page.number is None else f"{tag.name} (page {page.number})"
+        feed = tag_feed_path(tag.name)
+        return [
+            (
                 path,
-                tag_template.render(
+                templates["tag"].render(
                     tag=tag,
                     page=page,
                     base=base_of(path),
@@ -263,44 +330,67 @@ def render_pages(
                     ),
                 ),
             )
-    yield (
-        "tags/index.md",
-        env.get_template("tags.md.j2").render(
-            tags=tags, front_matter=front_matter(False, title="Tags", hide=["toc"], search=NOT_INDEXED)
-        ),
-    )
+        ]
 
-    day_template = env.get_template("day.md.j2")
-    for day in days:
-        path = f"archive/{day.date:%Y/%m/%d}.md"
-        yield (
-            path,
-            day_template.render(
-                day=day,
-                base=base_of(path),
-                front_matter=front_matter(
-                    title=text.long_date(day.date), hide=["toc"], search=NOT_INDEXED, template=LEAN_TEMPLATE
+    def tags_page() -> list[tuple[str, str]]:
+        return [
+            (
+                "tags/index.md",
+                templates["tags"].render(
+                    tags=tags(), front_matter=front_matter(False, title="Tags", hide=["toc"], search=NOT_INDEXED)
                 ),
-            ),
-        )
-    yield (
-        "archive/index.md",
-        env.get_template("archive.md.j2").render(
-            years=group_years(days),
-            days=days,
-            total_papers=len(papers),
-            front_matter=front_matter(False, title="Archive", search=NOT_INDEXED),
-        ),
-    )
+            )
+        ]
 
-    yield (
-        "index.md",
-        env.get_template("home.md.j2").render(
-            total_papers=len(papers),
-            days=days,
-            tags=tags,
-            top_tags=tags[:HOME_TAGS],
-            latest=days[-1] if days else None,
-            front_matter=front_matter(False, title="Home", hide=["toc"], search=NOT_INDEXED),
-        ),
-    )
+    def day_page(index: int) -> list[tuple[str, str]]:
+        day = days()[index]
+        path = f"archive/{day.date:%Y/%m/%d}.md"
+        return [
+            (
+                path,
+                templates["day"].render(
+                    day=day,
+                    base=base_of(path),
+                    front_matter=front_matter(
+                        title=text.long_date(day.date), hide=["toc"], search=NOT_INDEXED, template=LEAN_TEMPLATE
+                    ),
+                ),
+            )
+        ]
+
+    def archive_page() -> list[tuple[str, str]]:
+        return [
+            (
+                "archive/index.md",
+                templates["archive"].render(
+                    years=group_years(days()),
+                    days=days(),
+                    total_papers=len(papers),
+                    front_matter=front_matter(False, title="Archive", search=NOT_INDEXED),
+                ),
+            )
+        ]
+
+    def home_page() -> list[tuple[str, str]]:
+        return [
+            (
+                "index.md",
+                templates["home"].render(
+                    total_papers=len(papers),
+                    days=days(),
+                    tags=tags(),
+                    top_tags=tags()[:HOME_TAGS],
+                    latest=days()[-1] if days() else None,
+                    front_matter=front_matter(False, title="Home", hide=["toc"], search=NOT_INDEXED),
+                ),
+            )
+        ]
+
+    jobs: list[PageJob] = [
+        partial(paper_pages, papers[start : start + PAPERS_PER_JOB]) for start in range(0, len(papers), PAPERS_PER_JOB)
+    ]
+    jobs += [partial(tag_page, name, index) for name in tag_names for index in range(_tag_page_count(counts[name]))]
+    jobs.append(tags_page)
+    jobs += [partial(day_page, index) for index in range(len(dates))]
+    jobs += [archive_page, home_page]
+    return jobs

@@ -15,14 +15,18 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 
+from generator import parallel
 from generator.errors import ConfigError
 from generator.slugs import slug_of
+
+T = TypeVar("T")
 
 # --------------------------------------------------------------------------- tokens
 
@@ -30,6 +34,9 @@ from generator.slugs import slug_of
 # hyphens separate tokens without being tokens, so "vision-language" and
 # "vision language" tokenize alike, while a full stop or a comma breaks a phrase.
 _TOKEN = re.compile(r"\w+|[^\w\s\-\u2010\u2011\u2013]")
+# The same tokens of an ASCII text, found faster: \w and \s of ASCII characters without
+# Unicode look-ups (Unicode's \s also holds the separators \x1c-\x1f).
+_ASCII_TOKEN = re.compile(r"\w+|[^\w\s\x1c-\x1f\-]", re.ASCII)
 _HYPHENS = re.compile(r"[\-\u2010\u2011\u2013]")
 _TAG_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
@@ -41,7 +48,8 @@ TOP_KEYS = ("settings", "tags")
 
 def tokenize(text: str) -> list[str]:
     """Lowercase word and punctuation tokens of ``text``; hyphens and spaces separate."""
-    return _TOKEN.findall(text.lower())
+    lowered = text.lower()
+    return (_ASCII_TOKEN if lowered.isascii() else _TOKEN).findall(lowered)
 
 
 def _plurals(word: str) -> list[str]:
@@ -379,20 +387,21 @@ def _read(path: Path) -> str:
 # A phrase that may start at a position: (its tokens from the third on, its length in
 # tokens, tags it is a term of, tags it is an exclude phrase of).
 _Candidate = tuple[list[str], int, tuple[int, ...], tuple[int, ...]]
+# What may start at a token: the phrases of two or more tokens by their second token
+# (longest first), and the one-word phrase; either may be None.
+_Start = tuple[dict[str, tuple[_Candidate, ...]] | None, _Candidate | None]
 
 
 @dataclass(frozen=True)
 class Matcher:
     """The taxonomy's phrases indexed for one pass over the tokens of a text.
 
-    One-word phrases are looked up by their token, longer ones by their first two
-    tokens, so a position costs one or two dictionary look-ups.
+    Phrases are looked up by their first token, then longer ones by their second, so a
+    position costs one or two dictionary look-ups.
     """
 
     taxonomy: Taxonomy
-    starts: frozenset[str]  # first tokens of every phrase
-    singles: dict[str, _Candidate]  # one-word phrases
-    pairs: dict[tuple[str, str], tuple[_Candidate, ...]]  # longer ones, longest first
+    starts: dict[str, _Start]  # first token of a phrase -> the phrases it starts
     patterns: tuple[tuple[int, re.Pattern[str]], ...]  # (tag index, regex)
 
     @classmethod
@@ -407,7 +416,7 @@ class Matcher:
                         if number not in bucket:
                             bucket.append(number)
         singles: dict[str, _Candidate] = {}
-        pairs: dict[tuple[str, str], list[_Candidate]] = {}
+        longer: dict[str, dict[str, list[_Candidate]]] = {}
         for variant in sorted(terms.keys() | excludes.keys(), key=lambda v: (-len(v), v)):
             candidate = (
                 list(variant[2:]),
@@ -418,15 +427,16 @@ class Matcher:
             if len(variant) == 1:
                 singles[variant[0]] = candidate
             else:
-                pairs.setdefault((variant[0], variant[1]), []).append(candidate)
+                longer.setdefault(variant[0], {}).setdefault(variant[1], []).append(candidate)
+        starts: dict[str, _Start] = {}
+        for first in sorted(singles.keys() | longer.keys()):
+            following = longer.get(first)
+            starts[first] = (
+                {second: tuple(found) for second, found in following.items()} if following else None,
+                singles.get(first),
+            )
         patterns = tuple((number, pattern) for number, tag in enumerate(taxonomy.tags) for pattern in tag.regex)
-        return cls(
-            taxonomy=taxonomy,
-            starts=frozenset(singles) | frozenset(first for first, _ in pairs),
-            singles=singles,
-            pairs={pair: tuple(candidates) for pair, candidates in pairs.items()},
-            patterns=patterns,
-        )
+        return cls(taxonomy=taxonomy, starts=starts, patterns=patterns)
 
     def mentions(self, text: str) -> dict[int, int]:
         """Tag index -> number of mentions of the tag's rules in ``text``.
@@ -436,30 +446,26 @@ class Matcher:
         """
         counts: dict[int, int] = {}
         tokens = tokenize(text)
-        starts = self.starts
-        positions = [i for i, token in enumerate(tokens) if token in starts]
-        if positions:
-            singles, pairs = self.singles, self.pairs
+        lookup = self.starts.get
+        found = [(position, start) for position, token in enumerate(tokens) if (start := lookup(token)) is not None]
+        if found:
             covered: dict[int, int] = {}  # tag -> end of its last counted mention
             excluded: dict[int, int] = {}  # tag -> end of its furthest exclude phrase
             tokens.append("")  # every position has a next token
-            for start in positions:
-                found = [
-                    candidate
-                    for candidate in pairs.get((tokens[start], tokens[start + 1]), ())
-                    if candidate[1] == 2 or tokens[start + 2 : start + candidate[1]] == candidate[0]
-                ]
-                single = singles.get(tokens[start])
-                if single is not None:
-                    found.append(single)
+            for position, (following, single) in found:
                 # Longest first: an exclude phrase is seen before the terms inside it.
-                for _, size, tags, excluding in found:
-                    end = start + size
+                candidates = following.get(tokens[position + 1], ()) if following is not None else ()
+                if single is not None:
+                    candidates = (*candidates, single)
+                for rest, size, tags, excluding in candidates:
+                    if size > 2 and tokens[position + 2 : position + size] != rest:
+                        continue
+                    end = position + size
                     for number in excluding:
                         if end > excluded.get(number, 0):
                             excluded[number] = end
                     for number in tags:
-                        if end <= excluded.get(number, 0) or start < covered.get(number, 0):
+                        if position < covered.get(number, 0) or (excluded and end <= excluded.get(number, 0)):
                             continue
                         covered[number] = end
                         counts[number] = counts.get(number, 0) + 1
@@ -478,6 +484,35 @@ def score_paper(title: str, abstract: str | None, matcher: Matcher) -> dict[int,
         for number, hits in matcher.mentions(abstract).items():
             scores[number] = scores.get(number, 0) + hits
     return scores
+
+
+#: from this many papers on, papers are scored in parallel (see generator.parallel)
+PARALLEL_FROM = 2000
+#: papers a process scores at a time
+_CHUNK = 500
+
+
+def score_papers(
+    papers: Sequence[tuple[str, str | None]], taxonomy: Taxonomy, meanwhile: Callable[[], T] | None = None
+) -> tuple[list[dict[int, int]], T | None]:
+    """:func:`score_paper` of each (title, abstract), in order, computed by parallel processes
+    from PARALLEL_FROM papers on; and what `meanwhile` returns, called in this process
+    while the others start scoring (None without it)."""
+    matcher = Matcher.build(taxonomy)
+    chunks = range(0, len(papers), _CHUNK)
+    parts = max(1, min(parallel.workers(), len(chunks))) if len(papers) >= PARALLEL_FROM else 1
+    take = parallel.shared(chunks, parts)
+
+    def part(number: int, _parts: int) -> tuple[T | None, list[tuple[int, list[dict[int, int]]]]]:
+        done = meanwhile() if number == 0 and meanwhile is not None else None
+        return done, [
+            (start, [score_paper(title, abstract, matcher) for title, abstract in papers[start : start + _CHUNK]])
+            for start in take(number)
+        ]
+
+    results = parallel.run_parts(part, parts)
+    scored = sorted(chunk for _, chunks_of_part in results for chunk in chunks_of_part)
+    return [raw for _, chunk in scored for raw in chunk], results[0][0]
 
 
 def _check_overrides(overrides: Overrides, taxonomy: Taxonomy, slugs: Iterable[str]) -> dict[str, Override]:
@@ -505,19 +540,22 @@ def assign_tags(
     papers: Sequence[tuple[str, str, str | None]],
     taxonomy: Taxonomy,
     overrides: Overrides = NO_OVERRIDES,
+    scores: Sequence[Mapping[int, int]] | None = None,
 ) -> Tagging:
-    """Tag (slug, title, abstract) triples; see :func:`tag_papers` for the rules."""
-    matcher = Matcher.build(taxonomy)
+    """Tag (slug, title, abstract) triples; see :func:`tag_papers` for the rules.
+
+    `scores`: the papers' scores from :func:`score_papers`, if they are known already."""
     by_slug = _check_overrides(overrides, taxonomy, (slug for slug, _, _ in papers))
+    if scores is None:
+        scores = score_papers([(title, abstract) for _, title, abstract in papers], taxonomy)[0]
     order = {tag.name: number for number, tag in enumerate(taxonomy.tags)}
     thresholds = [tag.threshold or taxonomy.threshold for tag in taxonomy.tags]
 
     # Candidates of each paper, strongest first (ties in taxonomy order); added by hand first.
-    scores: dict[str, dict[str, int]] = {}
+    named: dict[str, dict[str, int]] = {}
     ranked: dict[str, list[str]] = {}
-    for slug, title, abstract in papers:
-        raw = score_paper(title, abstract, matcher)
-        scores[slug] = {taxonomy.tags[n].name: s for n, s in sorted(raw.items())}
+    for (slug, _, _), raw in zip(papers, scores, strict=True):
+        named[slug] = {taxonomy.tags[n].name: s for n, s in sorted(raw.items())}
         strongest = sorted(
             (n for n, s in raw.items() if s >= thresholds[n]),
             key=lambda n: (-raw[n], n),
@@ -554,7 +592,7 @@ def assign_tags(
             unpublished[name] = counts[name]
         published -= drop
     unpublished = {tag: unpublished[tag] for tag in sorted(unpublished, key=order.__getitem__)}
-    return Tagging(tags=chosen, unpublished=unpublished, scores=scores)
+    return Tagging(tags=chosen, unpublished=unpublished, scores=named)
 
 
 def tag_papers(

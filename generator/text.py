@@ -49,6 +49,8 @@ def linkify(text: str) -> Markup:
 
     The visible text is exactly the input: only <a> elements are added around URLs.
     """
+    if "://" not in text:  # no URL (most abstracts): skip the search
+        return Markup(escape(text))
     parts: list[str] = []
     position = 0
     for match in _URL.finditer(text):
