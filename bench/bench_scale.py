@@ -9,7 +9,8 @@ stages (read, deduplicate + slugs + tags, render + write into an empty docs/) an
 baseline, writing the same files (same paths, same sizes) into an empty folder with no work
 to make them (the disk floor). Related papers are timed on their own (they are a
 similarity search, not reading or writing). Reports medians and the ratio to the floor,
-and the peak memory of the generator process and of the worker processes it forks.
+and the peak memory of the generator with the worker processes it forks (their summed PSS,
+sampled; and each one's peak RSS).
 
 incremental: builds an archive of N papers, then adds one dump of --add new papers and
 builds again, reporting what the generator wrote and left untouched.
@@ -79,6 +80,44 @@ def run_json(code: str, *args: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def run_sampled(code: str, *args: str) -> tuple[dict, float]:
+    """run_json, and the peak of the memory the process and its children use together: their
+    summed PSS (shared pages counted once), read from /proc every 50 ms (0 where there is none)."""
+    with tempfile.TemporaryFile("w+") as out:
+        process = subprocess.Popen([sys.executable, "-c", code, *args], stdout=out, text=True)
+        peak = 0
+        while process.poll() is None:
+            peak = max(peak, sum(_pss_kb(pid) for pid in _family(process.pid)))
+            time.sleep(0.05)
+        if process.returncode:
+            raise subprocess.CalledProcessError(process.returncode, "generator stages")
+        out.seek(0)
+        return json.loads(out.read().strip().splitlines()[-1]), peak / 1024
+
+
+def _family(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        try:
+            for task in Path(f"/proc/{current}/task").iterdir():
+                todo += [int(child) for child in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def generator(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(dir=args.workdir) as scratch:
         work = Path(scratch)
@@ -86,7 +125,8 @@ def generator(args: argparse.Namespace) -> None:
         runs, floors = [], []
         for repeat in range(args.repeat):
             docs = work / f"docs-{repeat}"
-            runs.append(run_json(STAGES, str(ROOT), str(work / "dumps"), str(docs), "1" if repeat == 0 else "0"))
+            run, pss = run_sampled(STAGES, str(ROOT), str(work / "dumps"), str(docs), "1" if repeat == 0 else "0")
+            runs.append({**run, "pss_mb": pss})
             plan = [(p.relative_to(docs).as_posix(), p.stat().st_size) for p in docs.rglob("*") if p.is_file()]
             (work / "plan.json").write_text(json.dumps(plan))
             floors.append(run_json(FLOOR, str(work / "plan.json"), str(work / f"floor-{repeat}"))["seconds"])
@@ -108,9 +148,14 @@ def generator(args: argparse.Namespace) -> None:
         ratios = [run["times"]["total without related"] / seconds for run, seconds in zip(runs, floors, strict=True)]
         per_run = ", ".join(f"{ratio:.2f}" for ratio in ratios)
         print(f"\nratio generator (without related) / disk floor: {total / floor:.2f} (per run: {per_run})")
+        pss = [run["pss_mb"] for run in runs]
+        print(
+            f"peak memory of the generator and its worker processes together (summed PSS): {max(pss):.0f} MB"
+            f" (per run: {', '.join(f'{mb:.0f}' for mb in pss)}; run 1 computes related papers)"
+        )
         peak, worker = max(run["peak_mb"] for run in runs), max(run["worker_peak_mb"] for run in runs)
-        print(f"peak memory (RSS) of the generator: {peak:.0f} MB; of its largest worker process: {worker:.0f} MB")
-        print(f"(a forked worker shares the generator's pages until either writes to them; sum {peak + worker:.0f} MB)")
+        print(f"peak RSS of the generator: {peak:.0f} MB; of its largest worker process: {worker:.0f} MB")
+        print("(RSS counts the pages a forked worker shares with the generator in both)")
 
 
 def incremental(args: argparse.Namespace) -> None:

@@ -24,6 +24,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from functools import cache, partial
+from operator import attrgetter
 from typing import Any
 
 from .model import Paper
@@ -82,10 +83,7 @@ def reference(paper: Paper) -> Json:
     return {"slug": paper.slug, "title": paper.title, "date": paper.date.isoformat()}
 
 
-def _newest_first(papers: Iterable[Paper]) -> list[Paper]:
-    ordered = sorted(papers, key=lambda paper: paper.slug)
-    ordered.sort(key=lambda paper: paper.date, reverse=True)
-    return ordered
+_date = attrgetter("date")
 
 
 def build_api(
@@ -194,7 +192,8 @@ def _day_file(
 
 
 def _tag_file(tag: str, slug: str, papers: list[Paper], site_url: str) -> Files:
-    members = _newest_first(papers)
+    """`papers` in slug order (as api_jobs gathers them)."""
+    members = sorted(papers, key=_date, reverse=True)  # newest first, ties by slug (a stable sort)
     document = {
         "version": API_VERSION,
         "name": tag,

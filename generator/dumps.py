@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -57,21 +58,19 @@ def read_dumps(directory: Path, *, allow_none: bool = False) -> list[Dump]:
 
 def _read_all(paths: list[Path]) -> list[Dump]:
     """read_dump of each path, in order, by parallel processes; the first bad one's error."""
-    parts = min(parallel.workers(), len(paths))
-    take = parallel.shared(range(len(paths)), parts)
 
-    def part(number: int, _parts: int) -> list[tuple[int, Dump | DumpError]]:
+    def read(_number: int, indexes: Iterator[int]) -> list[tuple[int, Dump | DumpError]]:
         done: list[tuple[int, Dump | DumpError]] = []
-        for index in take(number):
+        for index in indexes:
             try:
                 done.append((index, read_dump(paths[index])))
             except DumpError as error:
                 done.append((index, error))
         return done
 
-    read = sorted((item for result in parallel.run_parts(part, parts) for item in result), key=lambda item: item[0])
+    parts = parallel.share(range(len(paths)), min(parallel.workers(), len(paths)), read)
     dumps: list[Dump] = []
-    for _, outcome in read:
+    for _, outcome in sorted((item for part in parts for item in part), key=lambda item: item[0]):
         if isinstance(outcome, DumpError):
             raise outcome
         dumps.append(outcome)

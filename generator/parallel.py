@@ -1,29 +1,37 @@
-"""Run the parts of a job at the same time in forked processes (where the OS can fork).
+"""Share out the items of a job among processes forked from this one (where the OS can fork).
 
-A part is a function of its number and the number of parts. Part 0 runs in this process;
-each other part runs in a child process forked from it, so it sees everything this
-process holds without copying it (the archive, the compiled templates), and sends only
-its result back, pickled through a pipe. Results come back in part order, so what a job
-computes does not depend on how many processes computed it.
+:func:`share` runs ``work(number, items)`` in `parts` processes at the same time: part 0 in
+this process, each other part in a child process forked from it, which sees everything this
+process holds without copying it (the archive, the compiled templates) and sends only its
+result back, pickled through a pipe. Each part takes the items no other part took yet, one
+at a time, so a part slowed down (a busy CPU) takes fewer. Which part takes which item
+depends on timing: a job's parts must compute the same whichever items they get (the
+generator's jobs do: each item is a file, or a paper scored, on its own).
 
 PA_WORKERS (an environment variable) sets the number of processes; by default, one per
-CPU this process may run on, at most MAX_WORKERS.
+CPU this process may run on, at most MAX_WORKERS. PA_WORKERS=1 runs everything in this
+process (forking a process that runs threads is unsafe: set it in a program with threads).
 """
 
 from __future__ import annotations
 
+import fcntl
 import gc
-import multiprocessing
+import mmap
 import os
 import pickle
+import struct
+import tempfile
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar, cast
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 #: processes by default, at most: each one holds its own copy of what it touches.
 MAX_WORKERS = 2
+_BOUNDS = struct.Struct("qq")  # next item from the front, end of the items not taken
 
 
 def workers() -> int:
@@ -44,21 +52,49 @@ class WorkerError(RuntimeError):
     """A child process ended without reporting a result."""
 
 
-def run_parts(
-    task: Callable[[int, int], T],
+def share(
+    items: Sequence[T],
     parts: int,
-    undo: Callable[[list[T]], None] | None = None,
-) -> list[T]:
-    """``[task(0, parts), ..., task(parts - 1, parts)]``, the parts running at the same time.
+    work: Callable[[int, Iterator[T]], R],
+    undo: Callable[[list[R]], None] | None = None,
+) -> list[R]:
+    """``work(number, its items)`` for each part, in part order; every item goes to one part.
 
+    Even parts take items from the front of `items`, odd parts from the back: two parts work
+    on items far apart until they meet (the generator's jobs write to different folders
+    then, so the processes do not wait for each other's locks on one folder).
     When a part raises, every other part is still waited for, ``undo`` (if given) is called
     with the results of the parts that succeeded, and the first part's error is raised.
     """
     if parts <= 1 or not hasattr(os, "fork"):
-        return [task(number, parts) for number in range(parts)]
+        return [work(0, iter(items))]
+    with tempfile.TemporaryFile() as lock, mmap.mmap(-1, _BOUNDS.size) as bounds:
+        _BOUNDS.pack_into(bounds, 0, 0, len(items))
+
+        def take(number: int) -> Iterator[T]:
+            while True:
+                fcntl.lockf(lock, fcntl.LOCK_EX)  # released if its holder dies
+                try:
+                    front, back = _BOUNDS.unpack_from(bounds)
+                    if front >= back:
+                        return
+                    if number % 2:
+                        index = back - 1
+                        _BOUNDS.pack_into(bounds, 0, front, index)
+                    else:
+                        index = front
+                        _BOUNDS.pack_into(bounds, 0, front + 1, back)
+                finally:
+                    fcntl.lockf(lock, fcntl.LOCK_UN)
+                yield items[index]
+
+        return _run_parts(lambda number: work(number, take(number)), parts, undo)
+
+
+def _run_parts(task: Callable[[int], R], parts: int, undo: Callable[[list[R]], None] | None) -> list[R]:
     children: list[tuple[int, int]] = []  # (pid, read end of its pipe)
     errors: list[BaseException] = []
-    results: list[T] = []
+    results: list[R] = []
     # Everything that exists now outlives the parts: while they run, the collector leaves it
     # alone in every process, so that it neither spends time on it nor writes to (and so
     # copies) the pages that the processes share.
@@ -66,17 +102,17 @@ def run_parts(
     try:
         try:
             for number in range(1, parts):
-                children.append(_fork(task, number, parts))
+                children.append(_fork(task, number))
         except BaseException as error:  # could not start every part
             errors.append(error)
         if not errors:
             try:
-                results.append(task(0, parts))
+                results.append(task(0))
             except BaseException as error:
                 errors.append(error)
         for pid, reader in children:
             try:
-                results.append(cast(T, _collect(pid, reader)))
+                results.append(cast(R, _collect(pid, reader)))
             except BaseException as error:
                 errors.append(error)
     finally:
@@ -88,36 +124,7 @@ def run_parts(
     return results
 
 
-def shared(items: Sequence[T], parts: int) -> Callable[[int], Iterator[T]]:
-    """Hand out `items` to the parts of :func:`run_parts` (made before it runs).
-
-    Part `number` calls the function returned with its number and gets, one at a time, the
-    items no other part took, so a part that is slowed down (a busy CPU) takes fewer. Even
-    parts take them from the front of `items`, odd parts from the back: two parts work on
-    items far apart until they meet (the generator's jobs write to different folders then,
-    so the processes do not wait for each other's locks on one folder).
-    """
-    if parts <= 1:
-        return lambda _number: iter(items)
-    bounds = multiprocessing.Array("q", [0, len(items)])  # [next from the front, end of the rest]
-
-    def take(number: int) -> Iterator[T]:
-        while True:
-            with bounds.get_lock():
-                front, back = bounds[0], bounds[1]
-                if front >= back:
-                    return
-                if number % 2:
-                    index = bounds[1] = back - 1
-                else:
-                    index = front
-                    bounds[0] = front + 1
-            yield items[index]
-
-    return take
-
-
-def _fork(task: Callable[[int, int], T], number: int, parts: int) -> tuple[int, int]:
+def _fork(task: Callable[[int], R], number: int) -> tuple[int, int]:
     reader, writer = os.pipe()
     pid = os.fork()
     if pid:
@@ -128,7 +135,7 @@ def _fork(task: Callable[[int, int], T], number: int, parts: int) -> tuple[int, 
     try:
         os.close(reader)
         try:
-            payload = pickle.dumps((True, task(number, parts)), pickle.HIGHEST_PROTOCOL)
+            payload = pickle.dumps((True, task(number)), pickle.HIGHEST_PROTOCOL)
         except BaseException as error:
             payload = _pickled_error(error)
         with os.fdopen(writer, "wb") as stream:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -501,16 +501,15 @@ def score_papers(
     matcher = Matcher.build(taxonomy)
     chunks = range(0, len(papers), _CHUNK)
     parts = max(1, min(parallel.workers(), len(chunks))) if len(papers) >= PARALLEL_FROM else 1
-    take = parallel.shared(chunks, parts)
 
-    def part(number: int, _parts: int) -> tuple[T | None, list[tuple[int, list[dict[int, int]]]]]:
+    def score(number: int, starts: Iterator[int]) -> tuple[T | None, list[tuple[int, list[dict[int, int]]]]]:
         done = meanwhile() if number == 0 and meanwhile is not None else None
         return done, [
             (start, [score_paper(title, abstract, matcher) for title, abstract in papers[start : start + _CHUNK]])
-            for start in take(number)
+            for start in starts
         ]
 
-    results = parallel.run_parts(part, parts)
+    results = parallel.share(chunks, parts, score)
     scored = sorted(chunk for _, chunks_of_part in results for chunk in chunks_of_part)
     return [raw for _, chunk in scored for raw in chunk], results[0][0]
 

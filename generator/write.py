@@ -93,7 +93,7 @@ def write_site(docs: Path, files: Files) -> WriteReport:
 def write_jobs(docs: Path, jobs: Sequence[Job], workers: int | None = None) -> WriteReport:
     """:func:`write_site` for the files of `jobs`, produced and staged by `workers` processes
     at the same time (default: :func:`generator.parallel.workers`), each taking the next job
-    not yet taken (two processes start from either end of `jobs`: see parallel.shared).
+    not yet taken (two processes start from either end of `jobs`: see parallel.share).
 
     The files and the report are the same whatever the number of processes: only the renames
     into place, done once every process has staged its files, touch docs/.
@@ -101,9 +101,8 @@ def write_jobs(docs: Path, jobs: Sequence[Job], workers: int | None = None) -> W
     parts = max(1, min(parallel.workers() if workers is None else workers, len(jobs)))
 
     def run(stage: Callable[[Files], _Staged]) -> list[_Staged]:
-        take = parallel.shared(jobs, parts)
-        return parallel.run_parts(
-            lambda number, _parts: stage(item for job in take(number) for item in job()), parts, _unstage
+        return parallel.share(
+            jobs, parts, lambda _number, taken: stage(item for job in taken for item in job()), _unstage
         )
 
     return _write(docs, run)
