@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -82,13 +83,15 @@ def run_json(code: str, *args: str) -> dict:
 
 def run_sampled(code: str, *args: str) -> tuple[dict, float]:
     """run_json, and the peak of the memory the process and its children use together: their
-    summed PSS (shared pages counted once), read from /proc every 50 ms (0 where there is none)."""
+    summed PSS (shared pages counted once), read from /proc every second (0 where there is
+    none). Reading it walks a process's memory (~7 ms of CPU for 500 MB): more often, the
+    sampling would take a fair share of the 2 cores it measures."""
     with tempfile.TemporaryFile("w+") as out:
         process = subprocess.Popen([sys.executable, "-c", code, *args], stdout=out, text=True)
         peak = 0
         while process.poll() is None:
             peak = max(peak, sum(_pss_kb(pid) for pid in _family(process.pid)))
-            time.sleep(0.05)
+            time.sleep(1)
         if process.returncode:
             raise subprocess.CalledProcessError(process.returncode, "generator stages")
         out.seek(0)
@@ -125,10 +128,12 @@ def generator(args: argparse.Namespace) -> None:
         runs, floors = [], []
         for repeat in range(args.repeat):
             docs = work / f"docs-{repeat}"
+            os.sync()  # each timed step starts with no other step's data waiting to be written out
             run, pss = run_sampled(STAGES, str(ROOT), str(work / "dumps"), str(docs), "1" if repeat == 0 else "0")
             runs.append({**run, "pss_mb": pss})
             plan = [(p.relative_to(docs).as_posix(), p.stat().st_size) for p in docs.rglob("*") if p.is_file()]
             (work / "plan.json").write_text(json.dumps(plan))
+            os.sync()
             floors.append(run_json(FLOOR, str(work / "plan.json"), str(work / f"floor-{repeat}"))["seconds"])
         # The outputs are deleted only once every run is done: on an ext4 file system without a
         # journal, creating a file within ~30 s of many deletions is several times slower (the
