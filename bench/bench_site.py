@@ -118,6 +118,7 @@ class Result:
     page_gzip_median_kb: float
     site_mb: float
     site_parts_mb: dict[str, float]  # by top-level folder (files at the top: "(top)")
+    site_tar_parts_mb: dict[str, float]  # the same in a tar archive (see tar_bytes)
     stock: StockResult | None = None  # the stock build of the same papers, with --stock
 
     @property
@@ -202,11 +203,13 @@ def build_once(papers: int, dumps: Path, project: Path) -> Result:
         sizes.append(len(data))
         gzipped.append(len(gzip.compress(data, compresslevel=6)))
     parts: dict[str, int] = {}
+    tar_parts: dict[str, int] = {}
     for path in site.rglob("*"):
-        if path.is_file():
-            relative = path.relative_to(site).parts
-            part = relative[0] if len(relative) > 1 else "(top)"
-            parts[part] = parts.get(part, 0) + path.stat().st_size
+        relative = path.relative_to(site).parts
+        part = relative[0] if len(relative) > 1 else "(top)"
+        size = path.stat().st_size if path.is_file() else 0
+        parts[part] = parts.get(part, 0) + size
+        tar_parts[part] = tar_parts.get(part, 0) + tar_bytes(size)
     site_bytes = sum(parts.values())
     pagefind = [p for p in (site / "pagefind").rglob("*") if p.is_file()]
     lunr = site / "search" / "search_index.json"
@@ -230,7 +233,14 @@ def build_once(papers: int, dumps: Path, project: Path) -> Result:
         page_gzip_median_kb=statistics.median(gzipped) / 1024,
         site_mb=site_bytes / 1e6,
         site_parts_mb={name: size / 1e6 for name, size in sorted(parts.items(), key=lambda item: -item[1])},
+        site_tar_parts_mb={name: size / 1e6 for name, size in sorted(tar_parts.items(), key=lambda item: -item[1])},
     )
+
+
+def tar_bytes(size: int) -> int:
+    """What a file of `size` bytes (0: a folder) takes in a tar archive: a 512-byte header and its
+    data padded to 512 bytes. actions/upload-pages-artifact uploads the site as a tar archive."""
+    return 512 + -(-size // 512) * 512
 
 
 def search_links(title: str) -> list[tuple[str, str]]:
@@ -257,7 +267,7 @@ def stock_paper(paper: dict) -> str:
 
 
 def write_stock_project(api: Path, project: Path) -> tuple[int, float]:
-    """A stock project of the papers in the generator's JSON API (api/days/*.json).
+    """A stock project of the papers in the generator's JSON API (api/days/*.json.gz).
 
     Returns the number of papers and the wall time spent writing them."""
     start = time.perf_counter()
@@ -268,8 +278,8 @@ def write_stock_project(api: Path, project: Path) -> tuple[int, float]:
     (docs / "archive").mkdir()
     (project / "mkdocs.yml").write_text(STOCK_MKDOCS_YML, encoding="utf-8")
     count = 0
-    for day in sorted((api / "days").glob("*.json")):
-        for paper in json.loads(day.read_text(encoding="utf-8"))["papers"]:
+    for day in sorted((api / "days").glob("*.json.gz")):
+        for paper in json.loads(gzip.decompress(day.read_bytes()))["papers"]:
             (docs / "papers" / f"{paper['slug']}.md").write_text(stock_paper(paper), encoding="utf-8")
             count += 1
     # the nav's pages, short: no tags listing (a `<!-- material/tags -->` marker would list
@@ -373,6 +383,17 @@ def report(results: list[Result]) -> None:
         + f"); scaled to {SITE_PROJECTION:,} papers: {sum(projected.values()):,.0f} MB ("
         + ", ".join(f"{name} {mb:.0f}" for name, mb in projected.items() if mb >= 5)
         + "; GitHub Pages allows 1 GB)"
+    )
+    tar_projected = {
+        name: mb * SITE_PROJECTION / largest.papers if name in GROWING else mb
+        for name, mb in largest.site_tar_parts_mb.items()
+    }
+    print(
+        f"as the tar archive GitHub Pages is sent (512-byte headers, files padded to 512 bytes): "
+        f"{sum(largest.site_tar_parts_mb.values()):.0f} MB at {largest.papers:,} papers, "
+        f"scaled to {SITE_PROJECTION:,}: {sum(tar_projected.values()):,.0f} MB ("
+        + ", ".join(f"{name} {mb:.0f}" for name, mb in tar_projected.items() if mb >= 5)
+        + ")"
     )
     if len(results) > 1:
         small, large = min(results, key=lambda r: r.papers), max(results, key=lambda r: r.papers)

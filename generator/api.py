@@ -3,24 +3,30 @@
 Files (paths relative to the site root):
 
 - ``api/index.json``: counts, every listing day and every tag, with their files;
-- ``api/days/<YYYY-MM-DD>.json``: the full records of the papers *first* listed
+- ``api/days/<YYYY-MM-DD>.json.gz``: the full records of the papers *first* listed
   that day (each paper is in exactly one day file), and short references to the
   papers listed again that day;
-- ``api/tags/<tag-slug>.json``: short references to a tag's papers, newest first.
+- ``api/tags/<tag-slug>.json.gz``: short references to a tag's papers, newest first.
 
 No file grows with the archive except the index (one short line per day and per
-tag) and the tag files (about 150 bytes per paper of the tag); a day file holds one
-day's papers (about 2 KB each). The schema is documented in the About page (see
-API_DOC).
+tag) and the tag files (about 150 bytes per paper of the tag before compression); a
+day file holds one day's papers (about 2 KB each before compression). The schema is
+documented in the About page.
 
-Every file is UTF-8 JSON with sorted keys, no insignificant spaces and a final
-newline; lists are in a fixed order, so the same papers make the same bytes.
+Every document is UTF-8 JSON with sorted keys, no insignificant spaces and a final
+newline; lists are in a fixed order, so the same papers make the same bytes. The day
+and tag files are gzip-compressed (see :func:`gzip_bytes`): they hold every abstract a
+second time (the paper pages hold the first), ~2.3 KB a paper, which would take a
+quarter of GitHub Pages' 1 GB at 100,000 papers; compressed, they take ~0.5-0.7 KB a paper.
+The index stays plain JSON, the entry point a program reads first.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import struct
+import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from functools import cache, partial
@@ -31,8 +37,13 @@ from .model import Paper
 from .slugs import slug_of as tag_slug
 from .write import Files, Job
 
-#: bumped when a field changes meaning or disappears (adding fields does not bump it).
-API_VERSION = 1
+#: bumped when a field or file changes meaning or disappears (adding fields does not bump it).
+#: 2: day and tag files are gzip-compressed (``.json.gz``).
+API_VERSION = 2
+#: zlib level of the day and tag files. Measured on a 30,000-paper synthetic archive's day
+#: files: level 1 keeps 26% of the bytes at 170 MB/s, level 6 21% at 40 MB/s (four times
+#: the CPU for 5% of the raw size).
+COMPRESSLEVEL = 1
 
 INDEX = "api/index.json"
 
@@ -40,11 +51,11 @@ Json = dict[str, Any]
 
 
 def day_path(day: date) -> str:
-    return f"api/days/{day.isoformat()}.json"
+    return f"api/days/{day.isoformat()}.json.gz"
 
 
 def tag_path(tag: str) -> str:
-    return f"api/tags/{tag_slug(tag)}.json"
+    return f"api/tags/{tag_slug(tag)}.json.gz"
 
 
 def page_path(paper: Paper) -> str:
@@ -62,6 +73,17 @@ def encode(document: Json) -> bytes:
     """Canonical JSON: sorted keys, compact separators, UTF-8, final newline."""
     text = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False)
     return (text + "\n").encode("utf-8")
+
+
+def gzip_bytes(data: bytes, level: int = COMPRESSLEVEL) -> bytes:
+    """`data` as a gzip member (RFC 1952) that depends on nothing but `data` and `level`:
+    no file name, modification time 0 and operating system "unknown" (255), where
+    gzip.compress would write the platform's code."""
+    deflate = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS)
+    body = deflate.compress(data) + deflate.flush()
+    extra_flags = 4 if level == 1 else 2 if level == 9 else 0
+    header = b"\x1f\x8b\x08\x00" + struct.pack("<IBB", 0, extra_flags, 255)
+    return header + body + struct.pack("<II", zlib.crc32(data), len(data) & 0xFFFFFFFF)
 
 
 def record(paper: Paper, site_url: str, related: Sequence[str] = ()) -> Json:
@@ -188,7 +210,7 @@ def _day_file(
         "papers": [record(paper, site_url, links.get(paper.slug, ())) for paper in first],
         "relisted": [reference(paper) for paper in again],
     }
-    return [(day_path(day), encode(document))]
+    return [(day_path(day), gzip_bytes(encode(document)))]
 
 
 def _tag_file(tag: str, slug: str, papers: list[Paper], site_url: str) -> Files:
@@ -202,4 +224,4 @@ def _tag_file(tag: str, slug: str, papers: list[Paper], site_url: str) -> Files:
         "url": _url(site_url, f"tags/{slug}/"),
         "papers": [reference(paper) for paper in members],
     }
-    return [(tag_path(tag), encode(document))]
+    return [(tag_path(tag), gzip_bytes(encode(document)))]

@@ -19,6 +19,8 @@
 - Every page's indentation is dropped: a run of whitespace holding a line break becomes one
   line break, which renders the same outside <pre>, <textarea> and <script> (left alone).
   The theme's indentation was ~2.6 KB of each paper page.
+- Past 50,000 pages, MkDocs' sitemap.xml becomes a sitemap index of sitemaps of at most
+  50,000 URLs each (generator.sitemaps), which search engines accept.
 - Search: small archives keep Material's lunr search; from generator.search.PAGEFIND_FROM
   papers on, pages stay out of Material's index, the search box is driven by Pagefind
   (docs/javascripts/pagefind-search.js) and the Pagefind index is built after the site.
@@ -44,7 +46,9 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from generator.api import gzip_bytes
 from generator.search import engine_of_docs
+from generator.sitemaps import split_sitemap
 from generator.slugs import slug_of
 
 #: In a generated page, what follows this line is never searched (see HtmlPage).
@@ -196,6 +200,7 @@ def on_post_build(config: MkDocsConfig) -> None:
         if chrome_script(_CHROME[base_url]) != script:
             raise BuildError(f"the lean pages at {base_url!r} do not share the same blocks")
         (folder / name).write_text(script, encoding="utf-8")
+    write_sitemaps(Path(config.site_dir), config.site_url or "")
     if config.extra["search_engine"] != "pagefind":
         return
     result = subprocess.run(
@@ -206,3 +211,19 @@ def on_post_build(config: MkDocsConfig) -> None:
     )
     if result.returncode != 0:
         raise BuildError(f"pagefind failed to index the site:\n{result.stdout}{result.stderr}")
+
+
+def write_sitemaps(site: Path, site_url: str) -> None:
+    """Split MkDocs' sitemap.xml past 50,000 URLs (see generator.sitemaps); sitemap.xml.gz
+    follows sitemap.xml."""
+    sitemap = site / "sitemap.xml"
+    if not sitemap.is_file():
+        return
+    try:
+        files = split_sitemap(sitemap.read_text(encoding="utf-8"), site_url)
+    except ValueError as error:
+        raise BuildError(f"sitemap.xml: {error}") from error
+    for name, text in files.items():
+        (site / name).write_text(text, encoding="utf-8")
+    if files:
+        (site / "sitemap.xml.gz").write_bytes(gzip_bytes(files["sitemap.xml"].encode("utf-8"), 9))

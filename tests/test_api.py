@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
 from datetime import date, timedelta
 from pathlib import Path
@@ -9,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from generator.api import API_VERSION, INDEX, build_api, day_path, tag_path
+from generator.api import API_VERSION, INDEX, build_api, day_path, gzip_bytes, tag_path
 from generator.model import Paper
 from generator.related import related_papers
 from tests._papers import paper, shared_papers
@@ -29,9 +31,15 @@ def archive(count: int = 90) -> list[Paper]:
     return papers
 
 
-def load(files: dict[str, str | bytes], path: str) -> Any:
-    content = files[path]
+def document_bytes(path: str, content: str | bytes) -> bytes:
+    """A file's JSON text: day and tag files are gzip-compressed, the index is not."""
     assert isinstance(content, bytes)
+    assert path.endswith(".json.gz") == path.startswith(("api/days/", "api/tags/"))
+    return gzip.decompress(content) if path.endswith(".gz") else content
+
+
+def load(files: dict[str, str | bytes], path: str) -> Any:
+    content = document_bytes(path, files[path])
     assert content.endswith(b"\n") and b"\r" not in content
     return json.loads(content.decode("utf-8"))
 
@@ -52,7 +60,7 @@ def check(papers: list[Paper], site_url: str, related: dict[str, tuple[str, ...]
     assert days == sorted(days, reverse=True)
     assert set(days) == {d.isoformat() for p in papers for d in p.dates}
     for day in index["days"]:
-        assert day["path"] == f"api/days/{day['date']}.json"
+        assert day["path"] == f"api/days/{day['date']}.json.gz"
         document = load(files, day["path"])
         assert document["date"] == day["date"] and document["version"] == API_VERSION
         assert document["count"] == day["count"] == len(document["papers"])
@@ -84,7 +92,7 @@ def check(papers: list[Paper], site_url: str, related: dict[str, tuple[str, ...]
     tags = {tag for p in papers for tag in p.tags}
     assert {entry["name"] for entry in index["tags"]} == tags
     for entry in index["tags"]:
-        assert entry["path"] == tag_path(entry["name"]) == f"api/tags/{entry['slug']}.json"
+        assert entry["path"] == tag_path(entry["name"]) == f"api/tags/{entry['slug']}.json.gz"
         assert entry["page"] == f"tags/{entry['slug']}/"
         assert entry["feed"] == f"feeds/tags/{entry['slug']}.xml"
         document = load(files, entry["path"])
@@ -118,12 +126,24 @@ def test_canonical_bytes() -> None:
     papers = archive()
     files = build_api(papers, SITE)
     assert files == build_api(list(reversed(papers)), SITE)
-    for content in files.values():
-        assert isinstance(content, bytes)
-        document = json.loads(content)
+    for path, content in files.items():
+        text = document_bytes(path, content)
+        document = json.loads(text)
         canonical = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
-        assert content == canonical.encode("utf-8")
-    assert "naïve “quotes”".encode() in files[day_path(START + timedelta(days=1))]
+        assert text == canonical.encode("utf-8")
+    assert "naïve “quotes”".encode() in gzip.decompress(files[day_path(START + timedelta(days=1))])
+
+
+@pytest.mark.parametrize("level", [1, 6, 9])
+@pytest.mark.parametrize("data", [b"", b"{}\n", "naïve “quotes”\n".encode() * 500, bytes(range(256)) * 40])
+def test_gzip_bytes(data: bytes, level: int) -> None:
+    """A standard gzip member that depends on the data alone: no name, time 0, OS unknown."""
+    packed = gzip_bytes(data, level)
+    assert gzip.decompress(packed) == data
+    assert packed[:10] == b"\x1f\x8b\x08\x00\x00\x00\x00\x00" + bytes([{1: 4, 9: 2}.get(level, 0), 255])
+    assert packed == gzip_bytes(data, level)
+    with gzip.GzipFile(fileobj=io.BytesIO(packed)) as reader:
+        assert reader.read() == data and reader.mtime == 0
 
 
 def test_empty_archive() -> None:
@@ -150,8 +170,8 @@ def test_day_files_stay_small() -> None:
     """A day file holds one day's papers, however large the archive."""
     papers = [paper(f"p{i:05d}", abstract="x" * 1400, listed=(START + timedelta(days=i // 150),)) for i in range(3000)]
     files = build_api(papers, SITE)
-    biggest_day = max(len(content) for path, content in files.items() if path.startswith("api/days/"))
-    assert biggest_day < 150 * 1700
+    days = [gzip.decompress(content) for path, content in files.items() if path.startswith("api/days/")]
+    assert max(map(len, days)) < 150 * 1700
     assert len(files[INDEX]) < 20 * 100
 
 

@@ -29,7 +29,7 @@ def test_home_to_tag_to_paper(page: Page, papers_by_slug) -> None:  # type: igno
     tag_name = tag.inner_text()
     tag.click()
     expect(page.locator("h1")).to_have_text(tag_name)
-    first = page.locator("ul.pa-list a.pa-list__title").first
+    first = page.locator("ul.pa-list > li > a").first
     first.click()
     slug = page.url.rstrip("/").rsplit("/", 1)[-1]
     paper = papers_by_slug[slug]
@@ -63,12 +63,12 @@ def test_hostile_pages_run_no_injected_script(page: Page, hostile_url: str) -> N
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     titles = {paper.title for paper in load_archive(ROOT / "tests" / "fixtures" / "hostile").papers}
     page.goto(hostile_url)
-    count = page.locator("ul.pa-list a.pa-list__title").count()
+    count = page.locator("ul.pa-list > li > a").count()
     assert count == len(titles) == 5
     seen = set()
     for index in range(count):
         page.goto(hostile_url)
-        page.locator("ul.pa-list a.pa-list__title").nth(index).click()
+        page.locator("ul.pa-list > li > a").nth(index).click()
         page.wait_for_load_state("load")
         assert page.evaluate("typeof window.pwned") == "undefined"
         seen.add(page.locator("h1.pa-title").inner_text())
