@@ -98,3 +98,18 @@ def test_follow_a_related_paper_and_copy_its_citation(page: Page, base_url: str,
     bibtex = page.evaluate("navigator.clipboard.readText()")
     assert bibtex == page.locator("#bibtex").text_content()
     assert bibtex.startswith("@misc{") and "Parameter-Efficient" in bibtex
+
+
+def test_api_read_from_a_browser_as_the_about_page_shows(page: Page, papers_by_slug) -> None:  # type: ignore[no-untyped-def]
+    """The day files are gzip-compressed JSON: a page's script reads them with DecompressionStream."""
+    page.goto("/about/")
+    day = page.evaluate(
+        """async () => {
+            const index = await (await fetch("../api/index.json")).json();
+            const response = await fetch("../" + index.days[0].path);
+            return await new Response(response.body.pipeThrough(new DecompressionStream("gzip"))).json();
+        }"""
+    )
+    assert day["version"] == 2 and day["count"] == len(day["papers"]) > 0
+    for record in day["papers"]:
+        assert record["title"] == papers_by_slug[record["slug"]].title
