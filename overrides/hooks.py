@@ -19,6 +19,10 @@
 - Every page's indentation is dropped: a run of whitespace holding a line break becomes one
   line break, which renders the same outside <pre>, <textarea> and <script> (left alone).
   The theme's indentation was ~2.6 KB of each paper page.
+- Material's script fetches `sitemap.xml` next to the address of every `<link rel="alternate">`
+  (it looks for versions of the site in other languages), so the feed links made it request
+  `feeds/sitemap.xml` and `feeds/tags/sitemap.xml`, which did not exist: each page with a feed
+  link logged a failed request. An empty sitemap is written in each folder of feeds.
 - Past 50,000 pages, MkDocs' sitemap.xml becomes a sitemap index of sitemaps of at most
   50,000 URLs each (generator.sitemaps), which search engines accept.
 - Search: small archives keep Material's lunr search; from generator.search.PAGEFIND_FROM
@@ -201,6 +205,7 @@ def on_post_build(config: MkDocsConfig) -> None:
             raise BuildError(f"the lean pages at {base_url!r} do not share the same blocks")
         (folder / name).write_text(script, encoding="utf-8")
     write_sitemaps(Path(config.site_dir), config.site_url or "")
+    write_feed_sitemaps(Path(config.site_dir))
     if config.extra["search_engine"] != "pagefind":
         return
     result = subprocess.run(
@@ -227,3 +232,16 @@ def write_sitemaps(site: Path, site_url: str) -> None:
         (site / name).write_text(text, encoding="utf-8")
     if files:
         (site / "sitemap.xml.gz").write_bytes(gzip_bytes(files["sitemap.xml"].encode("utf-8"), 9))
+
+
+EMPTY_SITEMAP = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n'
+)
+
+
+def write_feed_sitemaps(site: Path) -> None:
+    """An empty sitemap.xml in every folder holding feeds, for Material's script (see above)."""
+    feeds = site / "feeds"
+    if feeds.is_dir():
+        for folder in sorted({path.parent for path in feeds.rglob("*.xml")}):
+            (folder / "sitemap.xml").write_text(EMPTY_SITEMAP, encoding="utf-8")

@@ -113,3 +113,28 @@ def test_api_read_from_a_browser_as_the_about_page_shows(page: Page, papers_by_s
     assert day["version"] == 2 and day["count"] == len(day["papers"]) > 0
     for record in day["papers"]:
         assert record["title"] == papers_by_slug[record["slug"]].title
+
+
+def test_no_failed_requests_on_pages_with_feed_links(page: Page) -> None:
+    """Material fetches sitemap.xml next to every <link rel="alternate">, the feed links too:
+    an empty one is there (overrides/hooks.py), so no request fails."""
+    failed: list[str] = []
+    page.on(
+        "response",
+        lambda response: failed.append(f"{response.status} {response.url}") if response.status >= 400 else None,
+    )
+    page.on(  # a request cancelled by the next navigation (the favicon, say) is not a failure
+        "requestfailed",
+        lambda request: (
+            None if request.failure == "net::ERR_ABORTED" else failed.append(f"{request.failure} {request.url}")
+        ),
+    )
+    page.goto("/")
+    tag = page.locator("ul.pa-tags a.md-tag").first.evaluate("link => link.href")
+    page.goto(tag)
+    paper = page.locator("ul.pa-list > li > a").first.evaluate("link => link.href")
+    for address, feeds in (("/", 1), (tag, 2), (paper, 0), ("/archive/", 1)):
+        page.goto(address)
+        page.wait_for_load_state("networkidle")
+        assert page.locator('link[rel="alternate"]').count() == feeds, address
+    assert failed == []
