@@ -9,7 +9,7 @@ Files (paths relative to the site root):
 - ``api/tags/<tag-slug>.json.gz``: short references to a tag's papers, newest first.
 
 No file grows with the archive except the index (one short line per day and per
-tag) and the tag files (about 150 bytes per paper of the tag before compression); a
+tag) and the tag files (about 190 bytes per paper of the tag before compression); a
 day file holds one day's papers (about 2 KB each before compression). The schema is
 documented in the About page.
 

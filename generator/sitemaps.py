@@ -22,13 +22,13 @@ _URLSET_END = "</urlset>"
 
 def split_sitemap(xml: str, site_url: str, limit: int = MAX_URLS) -> dict[str, str]:
     """The files replacing MkDocs' `xml` (name relative to the site root -> text), or {} when it
-    holds at most `limit` URLs. The URLs keep their order and their text; each part has
-    `xml`'s head (XML declaration and <urlset> tag) and end."""
+    holds at most `limit` URLs, or when the site has no address (`site_url`: a sitemap index
+    lists its sitemaps by address, and a site without one has no usable sitemap anyway). The
+    URLs keep their order and their text; each part has `xml`'s head (XML declaration and
+    <urlset> tag) and end."""
     entries = list(_URL.finditer(xml))
-    if len(entries) <= limit:
+    if len(entries) <= limit or not site_url:
         return {}
-    if not site_url:
-        raise ValueError(f"a sitemap of more than {limit:,} URLs needs the site's address (site_url)")
     head, tail = xml[: entries[0].start()], xml[entries[-1].end() :]
     gaps = (xml[before.end() : after.start()] for before, after in itertools.pairwise(entries))
     if "<urlset" not in head or tail.strip() != _URLSET_END or any(gap.strip() for gap in gaps):

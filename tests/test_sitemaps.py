@@ -65,9 +65,11 @@ def test_site_url_without_trailing_slash() -> None:
     assert locs(files["sitemap.xml"]) == [f"{SITE}sitemap-1.xml", f"{SITE}sitemap-2.xml"]
 
 
+def test_without_a_site_address_the_sitemap_is_left_alone() -> None:
+    assert split_sitemap(mkdocs_sitemap(5), "", limit=1) == {}
+
+
 def test_refusals() -> None:
-    with pytest.raises(ValueError, match="site_url"):
-        split_sitemap(mkdocs_sitemap(2), "", limit=1)
     broken = re.sub("</url>\n    <url>", "</url>\n<!-- x -->\n    <url>", mkdocs_sitemap(3), count=1)
     with pytest.raises(ValueError, match="urlset"):
         split_sitemap(broken, SITE, limit=1)
