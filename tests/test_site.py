@@ -15,6 +15,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from generator.archive import load_archive
+from generator.sitemaps import split_sitemap
 from tests.htmltext import Page, normalize
 from tests.sitebuild import ROOT, build_site
 
@@ -205,3 +206,20 @@ def test_api_files_match_the_pages(real_site: Path) -> None:
         assert html.text("h1") == [normalize(record["title"])]
         assert html.text("div", "pa-abstract") == [normalize(record["abstract"])]
         assert sorted(html.text("a", "md-tag")) == sorted(record["tags"])  # chips are shown A-Z
+
+
+def test_the_sitemap_split_reads_mkdocs_own_sitemap(real_site: Path) -> None:
+    """generator.sitemaps splits the sitemap MkDocs writes (here with a small limit; a real
+    archive reaches the protocol's 50,000 URLs at ~48,000 papers)."""
+    text = (real_site / "sitemap.xml").read_text(encoding="utf-8")
+    locs = re.findall(r"<loc>(.*?)</loc>", text)
+    assert len(locs) > 400 and split_sitemap(text, "https://example.org/") == {}
+    files = split_sitemap(text, "https://example.org/", limit=100)
+    parts = [files[f"sitemap-{n}.xml"] for n in range(1, -(-len(locs) // 100) + 1)]
+    assert sorted(files) == sorted([*(f"sitemap-{n}.xml" for n in range(1, len(parts) + 1)), "sitemap.xml"])
+    assert [loc for part in parts for loc in re.findall(r"<loc>(.*?)</loc>", part)] == locs
+    assert all(part.startswith(text[: text.index("<url>")]) and part.rstrip().endswith("</urlset>") for part in parts)
+    assert re.findall(r"<loc>(.*?)</loc>", files["sitemap.xml"]) == [
+        f"https://example.org/sitemap-{n}.xml" for n in range(1, len(parts) + 1)
+    ]
+    assert (real_site / "feeds" / "sitemap.xml").read_text(encoding="utf-8").count("<url>") == 0
