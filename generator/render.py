@@ -187,7 +187,12 @@ def group_tags(papers: Sequence[Paper]) -> list[Tag]:
         Tag(name, slug_of(name), tuple(sorted(members, key=lambda p: p.date, reverse=True)))
         for name, members in by_name.items()
     ]
-    return sorted(tags, key=lambda tag: (-tag.count, tag.name.casefold(), tag.name))
+    return sorted(tags, key=lambda tag: _tag_order(tag.name, tag.count))
+
+
+def _tag_order(name: str, count: int) -> tuple[int, str, str]:
+    """Where a tag goes among the tags: most papers first, then by name."""
+    return (-count, name.casefold(), name)
 
 
 def group_days(papers: Sequence[Paper]) -> list[Day]:
@@ -266,7 +271,7 @@ def page_jobs(papers: Sequence[Paper], related: Mapping[str, Sequence[str]] | No
     here, only how many pages they make."""
     env = environment()
     counts = Counter(name for paper in papers for name in paper.tags)
-    tag_names = sorted(counts, key=lambda name: (-counts[name], name.casefold(), name))  # as group_tags
+    tag_names = sorted(counts, key=lambda name: _tag_order(name, counts[name]))  # as group_tags
     dates = sorted({source.listed for paper in papers for source in paper.sources})  # as group_days
 
     @cache
