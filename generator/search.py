@@ -9,12 +9,12 @@ archive switches to it once it holds PAGEFIND_FROM papers. The MkDocs hooks
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
+from .api import encode
 from .model import Paper
 
 Engine = Literal["lunr", "pagefind"]
@@ -50,4 +50,4 @@ def filter_values(papers: Iterable[Paper]) -> bytes:
         tags.update(paper.tags)
         years[str(paper.date.year)] += 1
     document = {"tag": dict(sorted(tags.items())), "year": dict(sorted(years.items()))}
-    return (json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
+    return encode(document)

@@ -231,7 +231,7 @@ def write_sitemaps(site: Path, site_url: str) -> None:
     for name, text in files.items():
         (site / name).write_text(text, encoding="utf-8")
     if files:
-        (site / "sitemap.xml.gz").write_bytes(gzip_bytes(files["sitemap.xml"].encode("utf-8"), 9))
+        (site / "sitemap.xml.gz").write_bytes(gzip_bytes(files["sitemap.xml"].encode("utf-8")))
 
 
 EMPTY_SITEMAP = (

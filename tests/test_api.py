@@ -10,8 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from generator.api import API_VERSION, INDEX, build_api, day_path, gzip_bytes, tag_path
+from generator.api import API_VERSION, INDEX, build_api, day_path, encode, gzip_bytes, tag_path
 from generator.model import Paper
 from generator.related import related_papers
 from tests._papers import paper, shared_papers
@@ -134,13 +136,26 @@ def test_canonical_bytes() -> None:
     assert "naïve “quotes”".encode() in gzip.decompress(files[day_path(START + timedelta(days=1))])
 
 
-@pytest.mark.parametrize("level", [1, 6, 9])
+# Text a dump can hold: any character but lone surrogates (UTF-8 cannot encode them).
+TEXT = st.text(st.characters(exclude_categories=["Cs"]))
+
+
+@given(texts=st.lists(TEXT, max_size=4), number=st.integers(-(2**63), 2**63 - 1), day=st.dates())
+def test_encode_is_canonical_json(texts: list[str], number: int, day: date) -> None:
+    """orjson writes exactly what json.dumps writes in the canonical form; dates as ISO dates."""
+    document = {text: {"text": text, "n": number} for text in texts} | {"list": texts, "none": None, "day": day}
+    expected = {**document, "day": day.isoformat()}
+    canonical = json.dumps(expected, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+    assert encode(document) == canonical.encode("utf-8")
+
+
+@pytest.mark.parametrize("level", [0, 1, 2, 3])
 @pytest.mark.parametrize("data", [b"", b"{}\n", "naïve “quotes”\n".encode() * 500, bytes(range(256)) * 40])
 def test_gzip_bytes(data: bytes, level: int) -> None:
     """A standard gzip member that depends on the data alone: no name, time 0, OS unknown."""
     packed = gzip_bytes(data, level)
     assert gzip.decompress(packed) == data
-    assert packed[:10] == b"\x1f\x8b\x08\x00\x00\x00\x00\x00" + bytes([{1: 4, 9: 2}.get(level, 0), 255])
+    assert packed[:10] == b"\x1f\x8b\x08\x00\x00\x00\x00\x00" + bytes([4 if level < 3 else 0, 255])
     assert packed == gzip_bytes(data, level)
     with gzip.GzipFile(fileobj=io.BytesIO(packed)) as reader:
         assert reader.read() == data and reader.mtime == 0
