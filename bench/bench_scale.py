@@ -5,7 +5,8 @@ and incremental updates. Each figure is compared with a baseline measured in the
     .venv/bin/python bench/bench_scale.py incremental --papers 30000 --add 100
 
 generator: synthetic dumps of N papers; each repeat times, in a fresh process, the generator's
-stages (read, deduplicate + slugs + tags, render + write into an empty docs/) and, as the
+stages (read + the facts of each listing: dedupe key, slug, tag mentions, worked out by the
+processes that read the dumps; merge + slugs + tags; render + write into an empty docs/) and, as the
 baseline, writing the same files (same paths, same sizes) into an empty folder with no work
 to make them (the disk floor). Related papers are computed and timed in the first run only
 (they are a similarity search, not reading or writing); later runs read them back, untimed,
@@ -38,8 +39,7 @@ STAGES = r"""
 import json, resource, sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
-from generator.archive import build_archive
-from generator.dumps import read_dumps
+from generator.archive import build_archive, read_listings
 from generator.related import related_papers
 from generator.render import site_jobs
 from generator.tags import load_taxonomy
@@ -47,11 +47,12 @@ from generator.write import write_jobs
 dumps_dir, docs, related_file = Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4])
 times = {}
 start = time.perf_counter()
-dumps = read_dumps(dumps_dir)
-times["read"] = time.perf_counter() - start
+taxonomy = load_taxonomy(Path(sys.argv[1]) / "taxonomy" / "tags.yml")
+dumps, facts = read_listings(dumps_dir, taxonomy)
+times["read+facts"] = time.perf_counter() - start
 mark = time.perf_counter()
-archive = build_archive(dumps, load_taxonomy(Path(sys.argv[1]) / "taxonomy" / "tags.yml"))
-times["dedupe+slugs+tags"] = time.perf_counter() - mark
+archive = build_archive(dumps, taxonomy, facts=facts)
+times["merge+slugs+tags"] = time.perf_counter() - mark
 mark = time.perf_counter()
 if related_file.exists():  # computed by the first run: read back, not timed
     related = json.loads(related_file.read_text())
@@ -64,7 +65,7 @@ else:
     mark = time.perf_counter()
 report = write_jobs(docs, site_jobs(archive.papers, related, ""))
 times["render+write"] = time.perf_counter() - mark
-times["total without related"] = times["read"] + times["dedupe+slugs+tags"] + times["render+write"]
+times["total without related"] = times["read+facts"] + times["merge+slugs+tags"] + times["render+write"]
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 print(json.dumps({"times": times, "files": report.written, "peak_mb": peak, "worker_peak_mb": workers}))

@@ -1,16 +1,24 @@
-"""From dumps to the archive: read, deduplicate, date, slug and tag every paper."""
+"""From dumps to the archive: read, deduplicate, date, slug and tag every paper.
+
+What depends on one listing alone (its title's deduplication key and slug, and the tag
+mentions in its title and abstract) is worked out dump by dump, by the process that reads
+the dump: for a large archive, processes in parallel (see :func:`read_listings`). Merging
+listings into papers, settling slugs that collide and choosing tags need every listing, and
+come after.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from . import collector, slugs
-from .dedupe import merge
-from .dumps import read_dumps
+from .dedupe import merge, title_key
+from .dumps import read_dumps_with
 from .model import Dump, Notice, Paper
-from .tags import NO_OVERRIDES, Overrides, Taxonomy, assign_tags, score_papers
+from .tags import NO_OVERRIDES, Matcher, Overrides, Taxonomy, assign_tags, combine
 
 
 @dataclass(frozen=True)
@@ -27,26 +35,71 @@ class Archive:
         return sum(len(dump.entries) for dump in self.dumps)
 
 
+@dataclass(frozen=True)
+class Facts:
+    """What the archive needs of each listing of one dump that depends on the listing alone,
+    in the order of its entries."""
+
+    keys: tuple[str, ...]  # title_key of the title
+    slugs: tuple[str, ...]  # slug_of the title
+    # Without a taxonomy, no mentions (empty tuples).
+    title_mentions: tuple[Mapping[int, int], ...]  # Matcher.mentions of the title
+    abstract_mentions: tuple[Mapping[int, int], ...]  # ... of the abstract (empty: none)
+
+
+def listing_facts(dump: Dump, matcher: Matcher | None) -> Facts:
+    """The :class:`Facts` of a dump's listings (pure), with a taxonomy's matcher or without."""
+    titles = [entry.title for entry in dump.entries]
+    if matcher is None:
+        mentions: tuple[tuple[Mapping[int, int], ...], tuple[Mapping[int, int], ...]] = ((), ())
+    else:
+        find = matcher.mentions
+        mentions = (
+            tuple(map(find, titles)),
+            tuple(find(entry.abstract) if entry.abstract else {} for entry in dump.entries),
+        )
+    return Facts(tuple(map(title_key, titles)), tuple(map(slugs.slug_of, titles)), *mentions)
+
+
 def build_archive(
-    dumps: Sequence[Dump], taxonomy: Taxonomy | None = None, overrides: Overrides = NO_OVERRIDES
+    dumps: Sequence[Dump],
+    taxonomy: Taxonomy | None = None,
+    overrides: Overrides = NO_OVERRIDES,
+    facts: Sequence[Facts] | None = None,
 ) -> Archive:
-    """The deduplicated, tagged archive of parsed dumps (pure). Without a taxonomy, no tags."""
+    """The deduplicated, tagged archive of parsed dumps (pure). Without a taxonomy, no tags.
+
+    `facts`: each dump's :func:`listing_facts` with the same taxonomy, if they are known
+    already (:func:`read_listings`); otherwise they are worked out here."""
     with collector.paused():
-        return _build(dumps, taxonomy, overrides)
+        if facts is None:
+            matcher = Matcher.build(taxonomy) if taxonomy is not None else None
+            facts = [listing_facts(dump, matcher) for dump in dumps]
+        return _build(dumps, taxonomy, overrides, facts)
 
 
-def _build(dumps: Sequence[Dump], taxonomy: Taxonomy | None, overrides: Overrides) -> Archive:
-    merged = merge(dumps)
+def _build(dumps: Sequence[Dump], taxonomy: Taxonomy | None, overrides: Overrides, facts: Sequence[Facts]) -> Archive:
+    # The facts by text: a paper's title is one of its listings' titles, and its abstract one
+    # of their abstracts.
+    key_of: dict[str, str] = {}
+    slug_for: dict[str, str] = {}
+    in_title: dict[str, Mapping[int, int]] = {}
+    in_abstract: dict[str, Mapping[int, int]] = {}
+    for dump, known in zip(dumps, facts, strict=True):
+        titles = [entry.title for entry in dump.entries]
+        key_of.update(zip(titles, known.keys, strict=True))
+        slug_for.update(zip(titles, known.slugs, strict=True))
+        if taxonomy is not None:
+            in_title.update(zip(titles, known.title_mentions, strict=True))
+            abstracts = [entry.abstract or "" for entry in dump.entries]
+            in_abstract.update(zip(abstracts, known.abstract_mentions, strict=True))
 
-    def assign_slugs() -> dict[str, str]:
-        return slugs.assign((m.key, m.title) for m in merged)
-
+    merged = merge(dumps, key_of.__getitem__)
+    slug_of_key = slugs.assign(((m.key, m.title) for m in merged), slug_for.__getitem__)
     tags: dict[str, tuple[str, ...]] = {}
-    if taxonomy is None:
-        slug_of_key = assign_slugs()
-    else:  # slugs are made here while other processes start scoring the papers
-        scores, made = score_papers([(m.title, m.abstract) for m in merged], taxonomy, assign_slugs)
-        slug_of_key = made if made is not None else assign_slugs()
+    if taxonomy is not None:
+        weight = taxonomy.title_weight
+        scores = [combine(in_title[m.title], in_abstract[m.abstract or ""], weight) for m in merged]
         triples = [(slug_of_key[m.key], m.title, m.abstract) for m in merged]
         tagging = assign_tags(triples, taxonomy, overrides, scores)
         labels = taxonomy.labels  # Taxonomy.label, looked up once
@@ -65,6 +118,15 @@ def _build(dumps: Sequence[Dump], taxonomy: Taxonomy | None, overrides: Override
     return Archive(dumps=tuple(dumps), papers=papers)
 
 
+def read_listings(dumps_dir: Path, taxonomy: Taxonomy | None = None) -> tuple[list[Dump], list[Facts]]:
+    """Every dump of a folder, and the facts of its listings with `taxonomy`, worked out by
+    the processes that read the dumps."""
+    matcher = Matcher.build(taxonomy) if taxonomy is not None else None
+    read = read_dumps_with(dumps_dir, partial(listing_facts, matcher=matcher))
+    return [dump for dump, _ in read], [facts for _, facts in read]
+
+
 def load_archive(dumps_dir: Path, taxonomy: Taxonomy | None = None, overrides: Overrides = NO_OVERRIDES) -> Archive:
     """Read every dump of a folder into the archive."""
-    return build_archive(read_dumps(dumps_dir), taxonomy, overrides)
+    dumps, facts = read_listings(dumps_dir, taxonomy)
+    return build_archive(dumps, taxonomy, overrides, facts)

@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from . import dumps as dump_files
-from .archive import Archive, build_archive
+from .archive import Archive, build_archive, load_archive
 from .dates import date_from_name
 from .dedupe import title_key
 from .errors import ArchiveError, InputError
@@ -146,9 +146,8 @@ def main() -> None:
 def build(dumps_dir: Path, docs_dir: Path, taxonomy: Path, overrides: Path | None, site_url: str | None) -> None:
     """Read every dump and write the site's pages into DOCS."""
     with reporting_errors():
-        dumps = dump_files.read_dumps(dumps_dir)
         rules, corrections = read_tag_rules(taxonomy, overrides)
-        archive = build_archive(dumps, rules, corrections)
+        archive = load_archive(dumps_dir, rules, corrections)
         show_warnings(archive.warnings)
         url = site_url if site_url is not None else site_url_of(MKDOCS_YML)
         jobs = site_jobs(archive.papers, related_papers(archive.papers), url)

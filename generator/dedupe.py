@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from .model import Dump, Source
 
@@ -43,17 +43,18 @@ class Merged:
         self.sources: list[Source] = []
 
 
-def merge(dumps: Iterable[Dump]) -> list[Merged]:
+def merge(dumps: Iterable[Dump], key_of: Callable[[str], str] = title_key) -> list[Merged]:
     """Gather every listing of every dump into one Merged record per paper.
 
     The result is ordered by first listing (date, dump name, line), so it is the
     same whatever order the dumps arrive in. A paper's title is the one of its
-    first listing.
+    first listing. `key_of` is :func:`title_key`, or a look-up of its values worked
+    out already.
     """
     by_key: dict[str, Merged] = {}
     for dump in dumps:
         for entry in dump.entries:
-            key = title_key(entry.title)
+            key = key_of(entry.title)
             merged = by_key.get(key)
             source = Source(dump.name, entry.line, entry.listed)
             if merged is None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from . import collector, parallel
 from .dates import date_from_name
@@ -13,6 +14,8 @@ from .model import Dump
 from .parse import decode, parse_dump
 
 PATTERN = "*.txt"
+
+T = TypeVar("T")
 
 
 def dump_paths(directory: Path) -> list[Path]:
@@ -48,30 +51,45 @@ PARALLEL_FROM = 50
 
 def read_dumps(directory: Path, *, allow_none: bool = False) -> list[Dump]:
     """Every dump of a folder, parsed. Raises DumpError at the first bad one."""
+    return [dump for dump, _ in read_dumps_with(directory, _nothing, allow_none=allow_none)]
+
+
+def read_dumps_with(directory: Path, analyze: Callable[[Dump], T], *, allow_none: bool = False) -> list[tuple[Dump, T]]:
+    """:func:`read_dumps`, each dump with what ``analyze`` makes of it, worked out by the
+    process that read it (from PARALLEL_FROM dumps on, parallel processes share the dumps)."""
     paths = dump_paths(directory)
     with collector.paused():
-        dumps = _read_all(paths) if len(paths) >= PARALLEL_FROM else [read_dump(path) for path in paths]
-    if not dumps and not allow_none:
+        if len(paths) >= PARALLEL_FROM:
+            read = _read_all(paths, analyze)
+        else:
+            read = [(dump, analyze(dump)) for dump in map(read_dump, paths)]
+    if not read and not allow_none:
         raise DumpError(directory, f"no dumps found (expected files matching {PATTERN})")
-    return dumps
+    return read
 
 
-def _read_all(paths: list[Path]) -> list[Dump]:
-    """read_dump of each path, in order, by parallel processes; the first bad one's error."""
+def _nothing(_dump: Dump) -> None:
+    return None
 
-    def read(_number: int, indexes: Iterator[int]) -> list[tuple[int, Dump | DumpError]]:
-        done: list[tuple[int, Dump | DumpError]] = []
+
+def _read_all(paths: list[Path], analyze: Callable[[Dump], T]) -> list[tuple[Dump, T]]:
+    """read_dump and `analyze` of each path, in order, by parallel processes; the first bad one's error."""
+
+    def read(_number: int, indexes: Iterator[int]) -> list[tuple[int, tuple[Dump, T] | DumpError]]:
+        done: list[tuple[int, tuple[Dump, T] | DumpError]] = []
         for index in indexes:
             try:
-                done.append((index, read_dump(paths[index])))
+                dump = read_dump(paths[index])
             except DumpError as error:
                 done.append((index, error))
+            else:
+                done.append((index, (dump, analyze(dump))))
         return done
 
     parts = parallel.share(range(len(paths)), min(parallel.workers(), len(paths)), read)
-    dumps: list[Dump] = []
+    read_all: list[tuple[Dump, T]] = []
     for _, outcome in sorted((item for part in parts for item in part), key=lambda item: item[0]):
         if isinstance(outcome, DumpError):
             raise outcome
-        dumps.append(outcome)
-    return dumps
+        read_all.append(outcome)
+    return read_all

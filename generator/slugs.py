@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from slugify import slugify, smart_truncate
 
@@ -39,18 +39,18 @@ def slug_of(text: str) -> str:
     return slug or "untitled"
 
 
-def assign(titles: Iterable[tuple[str, str]]) -> dict[str, str]:
+def assign(titles: Iterable[tuple[str, str]], slug_for: Callable[[str], str] = slug_of) -> dict[str, str]:
     """Slugs for (key, title) pairs given in first-listed order.
 
     The first paper with a given slug keeps the plain one; a later paper whose
     title makes the same slug gets a suffix derived from its own key, so its slug
     does not depend on which other papers exist, and adding dumps never renames a
-    page.
+    page. `slug_for` is :func:`slug_of`, or a look-up of its values worked out already.
     """
     slugs: dict[str, str] = {}
     taken: set[str] = set()
     for key, title in titles:
-        slug = slug_of(title)
+        slug = slug_for(title)
         if slug in taken:
             slug = _suffixed(slug, key, taken)
         taken.add(slug)

@@ -15,18 +15,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
 import yaml
 
 from generator import parallel
 from generator.errors import ConfigError
 from generator.slugs import slug_of
-
-T = TypeVar("T")
 
 # --------------------------------------------------------------------------- tokens
 
@@ -476,14 +473,18 @@ class Matcher:
         return counts
 
 
+def combine(title: Mapping[int, int], abstract: Mapping[int, int] | None, title_weight: int) -> dict[int, int]:
+    """Tag index -> score: ``title_weight`` * the title's mentions + the abstract's mentions."""
+    scores = {number: title_weight * hits for number, hits in title.items()}
+    for number, hits in (abstract or {}).items():
+        scores[number] = scores.get(number, 0) + hits
+    return scores
+
+
 def score_paper(title: str, abstract: str | None, matcher: Matcher) -> dict[int, int]:
     """Tag index -> score of one paper: title_weight * title mentions + abstract mentions."""
-    weight = matcher.taxonomy.title_weight
-    scores = {number: weight * hits for number, hits in matcher.mentions(title).items()}
-    if abstract:
-        for number, hits in matcher.mentions(abstract).items():
-            scores[number] = scores.get(number, 0) + hits
-    return scores
+    mentions = matcher.mentions(abstract) if abstract else None
+    return combine(matcher.mentions(title), mentions, matcher.taxonomy.title_weight)
 
 
 #: from this many papers on, papers are scored in parallel (see generator.parallel)
@@ -492,26 +493,21 @@ PARALLEL_FROM = 2000
 _CHUNK = 500
 
 
-def score_papers(
-    papers: Sequence[tuple[str, str | None]], taxonomy: Taxonomy, meanwhile: Callable[[], T] | None = None
-) -> tuple[list[dict[int, int]], T | None]:
+def score_papers(papers: Sequence[tuple[str, str | None]], taxonomy: Taxonomy) -> list[dict[int, int]]:
     """:func:`score_paper` of each (title, abstract), in order, computed by parallel processes
-    from PARALLEL_FROM papers on; and what `meanwhile` returns, called in this process
-    while the others start scoring (None without it)."""
+    from PARALLEL_FROM papers on."""
     matcher = Matcher.build(taxonomy)
     chunks = range(0, len(papers), _CHUNK)
     parts = max(1, min(parallel.workers(), len(chunks))) if len(papers) >= PARALLEL_FROM else 1
 
-    def score(number: int, starts: Iterator[int]) -> tuple[T | None, list[tuple[int, list[dict[int, int]]]]]:
-        done = meanwhile() if number == 0 and meanwhile is not None else None
-        return done, [
+    def score(_number: int, starts: Iterator[int]) -> list[tuple[int, list[dict[int, int]]]]:
+        return [
             (start, [score_paper(title, abstract, matcher) for title, abstract in papers[start : start + _CHUNK]])
             for start in starts
         ]
 
-    results = parallel.share(chunks, parts, score)
-    scored = sorted(chunk for _, chunks_of_part in results for chunk in chunks_of_part)
-    return [raw for _, chunk in scored for raw in chunk], results[0][0]
+    scored = sorted(chunk for chunks_of_part in parallel.share(chunks, parts, score) for chunk in chunks_of_part)
+    return [raw for _, chunk in scored for raw in chunk]
 
 
 def _check_overrides(overrides: Overrides, taxonomy: Taxonomy, slugs: Iterable[str]) -> dict[str, Override]:
@@ -546,7 +542,7 @@ def assign_tags(
     `scores`: the papers' scores from :func:`score_papers`, if they are known already."""
     by_slug = _check_overrides(overrides, taxonomy, (slug for slug, _, _ in papers))
     if scores is None:
-        scores = score_papers([(title, abstract) for _, title, abstract in papers], taxonomy)[0]
+        scores = score_papers([(title, abstract) for _, title, abstract in papers], taxonomy)
     order = {tag.name: number for number, tag in enumerate(taxonomy.tags)}
     thresholds = [tag.threshold or taxonomy.threshold for tag in taxonomy.tags]
 
