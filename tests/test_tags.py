@@ -9,10 +9,13 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.errors import ConfigError
 from generator.tags import (
     NO_OVERRIDES,
+    PUNCTUATION,
     Matcher,
     Override,
     Overrides,
@@ -26,6 +29,8 @@ from generator.tags import (
     tag_papers,
     tag_report,
     term_variants,
+    tokenize,
+    word_tokens,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,10 +90,27 @@ def tag(name: str, *terms: str, threshold: int | None = None) -> Tag:
         ("large language models", ["language model", "large language model"], 1),
         ("a language model", ["large language model", "language model"], 1),
         ("diffusion diffusion", ["diffusion"], 2),
+        # punctuation in a term is matched as written
+        ("C++ code, in c++", ["C++"], 2),
+        ("a C+ grade", ["C++"], 0),
+        ("Q&A and q & a; q. a", ["Q&A"], 2),
     ],
 )
 def test_term_matching(text: str, terms: list[str], count: int) -> None:
     assert mentions(text, terms) == count
+
+
+def test_terms_with_punctuation_are_matched_on_every_token() -> None:
+    assert Matcher.build(taxonomy(tag("a", "LLM", "vision-language model"))).words_only
+    assert not Matcher.build(taxonomy(tag("a", "LLM", "C++"))).words_only
+
+
+@given(st.text(st.sampled_from("ab1_ -\t\n\x1c.,;:()[]{}+&'\"\x00\x7féΣ\u2013\u00a0")))
+def test_word_tokens_are_tokens_with_punctuation_as_one_placeholder(text: str) -> None:
+    words = [token if re.fullmatch(r"\w+", token) else PUNCTUATION for token in tokenize(text)]
+    assert [token if re.fullmatch(r"\w+", token) else PUNCTUATION for token in word_tokens(text)] == words
+    if text.isascii():
+        assert word_tokens(text) == words
 
 
 @pytest.mark.parametrize(
