@@ -133,12 +133,14 @@ def front_matter(html: bool = True, **fields: object) -> Markup:
     `html`: the page's body is finished HTML, which MkDocs need not pass through Markdown
     (see overrides/hooks.py). Values are strings, lists of strings or mappings of them.
     """
-    values = {key: value for key, value in fields.items() if value not in (None, [], ())}
-    if "title" in values:
-        values["title"] = escape(str(values["title"]), quote=False)
+    lines = [
+        f"{key}: {_quoted(escape(str(value), quote=False)) if key == 'title' else yaml_value(value)}\n"
+        for key, value in fields.items()
+        if value is not None and value != [] and value != ()
+    ]
     if html:
-        values["generated"] = "html"
-    return Markup("".join(f"{key}: {yaml_value(value)}\n" for key, value in values.items()))
+        lines.append('generated: "html"\n')
+    return Markup("".join(lines))
 
 
 # Characters a YAML double-quoted scalar must not hold raw: controls, and the Unicode line
@@ -153,9 +155,18 @@ def _escape_unsafe(match: re.Match[str]) -> str:
     return f"\\u{ord(match.group()):04x}"
 
 
-@lru_cache(maxsize=4096)  # tags and fixed values recur on every page
-def _yaml_string(value: str) -> str:
+def _quoted(value: str) -> str:
+    """A YAML double-quoted scalar: the JSON string, with what YAML must not hold raw escaped."""
     return _YAML_UNSAFE.sub(_escape_unsafe, _JSON_STRING(value))
+
+
+# Tags, their lists and fixed values recur on every page (titles do not: they are quoted as they come).
+_yaml_string = lru_cache(maxsize=4096)(_quoted)
+
+
+@lru_cache(maxsize=4096)
+def _yaml_strings(items: tuple[str, ...]) -> str:
+    return "[" + ", ".join(map(_yaml_string, items)) + "]"
 
 
 def yaml_value(value: object) -> str:
@@ -167,6 +178,8 @@ def yaml_value(value: object) -> str:
     if isinstance(value, Mapping):
         return "{" + ", ".join(f"{yaml_value(str(k))}: {yaml_value(v)}" for k, v in value.items()) + "}"
     if isinstance(value, list | tuple):
+        if all(type(item) is str for item in value):
+            return _yaml_strings(tuple(value))
         return "[" + ", ".join(yaml_value(item) for item in value) + "]"
     raise TypeError(f"no YAML for {value!r}")
 
@@ -291,24 +304,16 @@ def page_jobs(papers: Sequence[Paper], related: Mapping[str, Sequence[str]] | No
     templates = {name: env.get_template(f"{name}.md.j2") for name in ("paper", "tag", "tags", "day", "archive", "home")}
     pagefind = engine(len(papers)) == "pagefind"  # the markup Pagefind reads, only where it is used
 
+    paper_page = templates["paper"].module.page  # the page macro (see paper.md.j2)
+    no_related: Mapping[str, Sequence[str]] = {}
+
     def paper_pages(chunk: Sequence[Paper]) -> list[tuple[str, str]]:
         pages = []
         for paper in chunk:
             path = f"papers/{paper.slug}.md"
-            pages.append(
-                (
-                    path,
-                    templates["paper"].render(
-                        paper=paper,
-                        base=base_of(path),
-                        related=[by_slug[slug] for slug in (related or {}).get(paper.slug, ())],
-                        pagefind=pagefind,
-                        front_matter=front_matter(
-                            title=paper.title, tags=list(paper.tags), hide=["toc"], template=LEAN_TEMPLATE
-                        ),
-                    ),
-                )
-            )
+            others = [by_slug[slug] for slug in (related or no_related).get(paper.slug, ())]
+            matter = front_matter(title=paper.title, tags=list(paper.tags), hide=["toc"], template=LEAN_TEMPLATE)
+            pages.append((path, str(paper_page(paper, others, base_of(path), pagefind, matter))))
         return pages
 
     def tag_page(name: str, index: int) -> list[tuple[str, str]]:
