@@ -28,13 +28,12 @@ import struct
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from functools import cache, partial
-from operator import attrgetter
 from typing import Any
 
 import orjson
 from isal import isal_zlib
 
-from .model import Paper
+from .model import Paper, first_listed
 from .slugs import slug_of as tag_slug
 from .write import Files, Job
 
@@ -109,9 +108,6 @@ def record(paper: Paper, site_url: str, related: Sequence[str] = ()) -> Json:
 def reference(paper: Paper) -> Json:
     """A short reference: the full record is in the day file of `date`."""
     return {"slug": paper.slug, "title": paper.title, "date": paper.date}
-
-
-_date = attrgetter("date")
 
 
 def build_api(
@@ -221,7 +217,7 @@ def _day_file(
 
 def _tag_file(tag: str, slug: str, papers: list[Paper], site_url: str) -> Files:
     """`papers` in slug order (as api_jobs gathers them)."""
-    members = sorted(papers, key=_date, reverse=True)  # newest first, ties by slug (a stable sort)
+    members = sorted(papers, key=first_listed, reverse=True)  # newest first, ties by slug (a stable sort)
     document = {
         "version": API_VERSION,
         "name": tag,

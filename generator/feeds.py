@@ -33,7 +33,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from functools import partial
 
-from .model import Paper
+from .model import Paper, first_listed
 from .slugs import slug_of as tag_slug
 from .write import Files, Job
 
@@ -92,8 +92,12 @@ def _id(site_url: str, path: str) -> str:
 
 def newest(papers: Iterable[Paper], limit: int = MAX_ENTRIES) -> list[Paper]:
     """The `limit` papers first listed most recently, newest first, ties by slug."""
-    # sorted(...)[:limit] without sorting them all
-    return heapq.nsmallest(limit, papers, key=lambda paper: (-paper.date.toordinal(), paper.slug))
+    # sorted(...)[:limit] without sorting them all, nor making a sort key for each
+    papers = list(papers)
+    if len(papers) > limit:
+        oldest = heapq.nlargest(limit, map(first_listed, papers))[-1]  # the day of the limit-th newest
+        papers = [paper for paper in papers if paper.date >= oldest]
+    return sorted(papers, key=lambda paper: (-paper.date.toordinal(), paper.slug))[:limit]
 
 
 def _text(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.Element:

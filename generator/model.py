@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from operator import attrgetter
 
 
 @dataclass(frozen=True)
@@ -72,3 +73,7 @@ class Paper:
         if len(self.sources) == 1:  # most papers
             return (self.sources[0].listed,)
         return tuple(sorted({s.listed for s in self.sources}))
+
+
+#: A paper's first listing day (Paper.date), as a sort key: faster than a lambda.
+first_listed = attrgetter("date")

@@ -18,7 +18,7 @@ from . import text
 from .api import api_jobs
 from .fastjinja import FastEnvironment
 from .feeds import feed_jobs, tag_feed_path
-from .model import Paper
+from .model import Paper, first_listed
 from .related import related_papers
 from .search import FILTERS_PATH, engine, filter_values
 from .slugs import slug_of
@@ -197,7 +197,7 @@ def group_tags(papers: Sequence[Paper]) -> list[Tag]:
         for name in paper.tags:
             by_name[name].append(paper)
     tags = [
-        Tag(name, slug_of(name), tuple(sorted(members, key=lambda p: p.date, reverse=True)))
+        Tag(name, slug_of(name), tuple(sorted(members, key=first_listed, reverse=True)))
         for name, members in by_name.items()
     ]
     return sorted(tags, key=lambda tag: _tag_order(tag.name, tag.count))

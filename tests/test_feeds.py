@@ -12,7 +12,16 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from generator.feeds import ALL_FEED, MAX_ENTRIES, build_feeds, feed_links, feed_paths, tag_feed_path, tag_slug
+from generator.feeds import (
+    ALL_FEED,
+    MAX_ENTRIES,
+    build_feeds,
+    feed_links,
+    feed_paths,
+    newest,
+    tag_feed_path,
+    tag_slug,
+)
 from generator.model import Paper
 from tests._papers import paper
 
@@ -181,3 +190,16 @@ def test_any_text_makes_well_formed_xml(title: str, abstract: str, tag: str) -> 
     for content in feeds.values():
         assert isinstance(content, bytes)
         parse(content)
+
+
+@given(
+    days=st.lists(st.integers(0, 30), max_size=80),
+    limit=st.integers(1, 60),
+    order=st.randoms(use_true_random=False),
+)
+def test_newest_are_the_first_of_all_sorted_newest_first_ties_by_slug(days: list[int], limit: int, order) -> None:
+    papers = [paper(f"p-{index:02d}", listed=(START + timedelta(days=day),)) for index, day in enumerate(days)]
+    order.shuffle(papers)
+    expected = sorted(papers, key=lambda p: (-p.date.toordinal(), p.slug))[:limit]
+    assert newest(papers, limit) == expected
+    assert newest(iter(papers), limit) == expected
