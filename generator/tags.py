@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -180,7 +181,14 @@ class Tagging:
 
     tags: dict[str, tuple[str, ...]]  # slug -> published tags, strongest first
     unpublished: dict[str, int]  # tag -> papers it would have had (< min_papers)
-    scores: dict[str, dict[str, int]] = field(repr=False)  # slug -> tag -> score
+    raw_scores: Mapping[str, Mapping[int, int]] = field(repr=False)  # slug -> tag index -> score
+    tag_names: tuple[str, ...] = field(repr=False)  # tag index -> name
+
+    @cached_property
+    def scores(self) -> dict[str, dict[str, int]]:
+        """Slug -> tag name -> score, tags in taxonomy order (made when asked for)."""
+        names = self.tag_names
+        return {slug: {names[n]: s for n, s in sorted(raw.items())} for slug, raw in self.raw_scores.items()}
 
 
 # --------------------------------------------------------------------------- YAML
@@ -575,17 +583,14 @@ def assign_tags(
         scores = score_papers([(title, abstract) for _, title, abstract in papers], taxonomy)
     order = {tag.name: number for number, tag in enumerate(taxonomy.tags)}
     thresholds = [tag.threshold or taxonomy.threshold for tag in taxonomy.tags]
+    tag_names = tuple(tag.name for tag in taxonomy.tags)
 
     # Candidates of each paper, strongest first (ties in taxonomy order); added by hand first.
-    named: dict[str, dict[str, int]] = {}
+    raw_scores: dict[str, Mapping[int, int]] = {}
     ranked: dict[str, list[str]] = {}
     for (slug, _, _), raw in zip(papers, scores, strict=True):
-        named[slug] = {taxonomy.tags[n].name: s for n, s in sorted(raw.items())}
-        strongest = sorted(
-            (n for n, s in raw.items() if s >= thresholds[n]),
-            key=lambda n: (-raw[n], n),
-        )
-        names = [taxonomy.tags[n].name for n in strongest]
+        raw_scores[slug] = raw
+        names = [tag_names[n] for _, n in sorted([(-s, n) for n, s in raw.items() if s >= thresholds[n]])]
         entry = by_slug.get(slug)
         if entry is not None:
             added = sorted(entry.add, key=order.__getitem__)
@@ -597,14 +602,11 @@ def assign_tags(
     # reach min_papers even without the cap, or else the single tag with the fewest
     # papers (the later in the taxonomy on a tie), and repeat: a dropped tag frees its
     # slots, which can lift another tag over min_papers.
-    minimum = taxonomy.min_papers
+    minimum, cap = taxonomy.min_papers, taxonomy.max_tags
     published = set(order)
     unpublished: dict[str, int] = {}
+    chosen = {slug: tuple(names[:cap]) for slug, names in ranked.items()}
     while True:
-        chosen = {
-            slug: tuple([name for name in names if name in published][: taxonomy.max_tags])
-            for slug, names in ranked.items()
-        }
         counts = Counter(name for names in chosen.values() for name in names)
         short = [name for name in published if counts[name] < minimum]
         if not short:
@@ -616,8 +618,13 @@ def assign_tags(
         for name in drop:
             unpublished[name] = counts[name]
         published -= drop
+        # Only the papers that carried a dropped tag change: the others keep their first
+        # `cap` published candidates.
+        for slug, names in chosen.items():
+            if not drop.isdisjoint(names):
+                chosen[slug] = tuple([name for name in ranked[slug] if name in published][:cap])
     unpublished = {tag: unpublished[tag] for tag in sorted(unpublished, key=order.__getitem__)}
-    return Tagging(tags=chosen, unpublished=unpublished, scores=named)
+    return Tagging(tags=chosen, unpublished=unpublished, raw_scores=raw_scores, tag_names=tag_names)
 
 
 def tag_papers(
