@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import TypeVar
@@ -75,20 +75,15 @@ def _nothing(_dump: Dump) -> None:
 def _read_all(paths: list[Path], analyze: Callable[[Dump], T]) -> list[tuple[Dump, T]]:
     """read_dump and `analyze` of each path, in order, by parallel processes; the first bad one's error."""
 
-    def read(_number: int, indexes: Iterator[int]) -> list[tuple[int, tuple[Dump, T] | DumpError]]:
-        done: list[tuple[int, tuple[Dump, T] | DumpError]] = []
-        for index in indexes:
-            try:
-                dump = read_dump(paths[index])
-            except DumpError as error:
-                done.append((index, error))
-            else:
-                done.append((index, (dump, analyze(dump))))
-        return done
+    def read(path: Path) -> tuple[Dump, T] | DumpError:
+        try:
+            dump = read_dump(path)
+        except DumpError as error:
+            return error
+        return dump, analyze(dump)
 
-    parts = parallel.share(range(len(paths)), min(parallel.workers(), len(paths)), read)
     read_all: list[tuple[Dump, T]] = []
-    for _, outcome in sorted((item for part in parts for item in part), key=lambda item: item[0]):
+    for outcome in parallel.map_each(paths, read, min(parallel.workers(), len(paths))):
         if isinstance(outcome, DumpError):
             raise outcome
         read_all.append(outcome)

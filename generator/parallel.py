@@ -15,6 +15,7 @@ process (forking a process that runs threads is unsafe: set it in a program with
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import gc
 import mmap
@@ -24,7 +25,7 @@ import struct
 import tempfile
 import traceback
 from collections.abc import Callable, Iterator, Sequence
-from typing import TypeVar, cast
+from typing import Any, TypeVar, cast
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -89,6 +90,75 @@ def share(
                 yield items[index]
 
         return _run_parts(lambda number: work(number, take(number)), parts, undo)
+
+
+def map_each(items: Sequence[T], func: Callable[[T], R], parts: int) -> list[R]:
+    """``[func(item) for item in items]``, the items shared out among `parts` processes as by
+    :func:`share`.
+
+    A child process sends each result back as soon as it has it, appended to a temporary file,
+    and this process reads what has come in between its own items: the results are unpickled
+    while the others still work, rather than all at once at the end (at 100,000 papers, the
+    dumps read by a child take ~0.5 s to send back in one piece)."""
+    if parts <= 1 or not hasattr(os, "fork"):
+        return [func(item) for item in items]
+    results: list[R | _Missing] = [_MISSING] * len(items)
+    with contextlib.ExitStack() as stack:
+        streams = [stack.enter_context(tempfile.TemporaryFile()).fileno() for _ in range(1, parts)]
+        inbox = [_Inbox(stream) for stream in streams]
+
+        def work(number: int, taken: Iterator[int]) -> None:
+            if number:  # a child: one frame per result, (index, result) pickled
+                for index in taken:
+                    payload = pickle.dumps((index, func(items[index])), pickle.HIGHEST_PROTOCOL)
+                    _write_all(streams[number - 1], _FRAME.pack(len(payload)) + payload)
+                return
+            for index in taken:
+                results[index] = func(items[index])
+                for box in inbox:
+                    box.take(results)
+
+        share(range(len(items)), parts, work)
+        for box in inbox:  # what came in after this process's last item
+            box.take(results)
+    missing = sum(1 for result in results if result is _MISSING)
+    if missing:  # pragma: no cover - every part either sent all its results or raised
+        raise WorkerError(f"{missing} results did not come back from the worker processes")
+    return cast(list[R], results)
+
+
+class _Missing:
+    pass
+
+
+_MISSING = _Missing()
+_FRAME = struct.Struct("q")  # the length of the pickled (index, result) that follows
+
+
+class _Inbox:
+    """The frames a child appends to a file, read from a position of our own (os.pread does
+    not move the offset the child writes at), each as soon as it is there whole."""
+
+    def __init__(self, descriptor: int) -> None:
+        self.descriptor = descriptor
+        self.position = 0
+
+    def take(self, results: list[Any]) -> None:
+        size = os.fstat(self.descriptor).st_size  # bytes below it are written
+        while size - self.position >= _FRAME.size:
+            (length,) = _FRAME.unpack(os.pread(self.descriptor, _FRAME.size, self.position))
+            end = self.position + _FRAME.size + length
+            if end > size:
+                return
+            index, result = pickle.loads(os.pread(self.descriptor, length, self.position + _FRAME.size))
+            results[index] = result
+            self.position = end
+
+
+def _write_all(descriptor: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(descriptor, view) :]
 
 
 def _run_parts(task: Callable[[int], R], parts: int, undo: Callable[[list[R]], None] | None) -> list[R]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -538,14 +538,10 @@ def score_papers(papers: Sequence[tuple[str, str | None]], taxonomy: Taxonomy) -
     chunks = range(0, len(papers), _CHUNK)
     parts = max(1, min(parallel.workers(), len(chunks))) if len(papers) >= PARALLEL_FROM else 1
 
-    def score(_number: int, starts: Iterator[int]) -> list[tuple[int, list[dict[int, int]]]]:
-        return [
-            (start, [score_paper(title, abstract, matcher) for title, abstract in papers[start : start + _CHUNK]])
-            for start in starts
-        ]
+    def score(start: int) -> list[dict[int, int]]:
+        return [score_paper(title, abstract, matcher) for title, abstract in papers[start : start + _CHUNK]]
 
-    scored = sorted(chunk for chunks_of_part in parallel.share(chunks, parts, score) for chunk in chunks_of_part)
-    return [raw for _, chunk in scored for raw in chunk]
+    return [raw for chunk in parallel.map_each(chunks, score, parts) for raw in chunk]
 
 
 def _check_overrides(overrides: Overrides, taxonomy: Taxonomy, slugs: Iterable[str]) -> dict[str, Override]:

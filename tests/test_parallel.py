@@ -4,6 +4,7 @@ as in one process (reading dumps, scoring papers, rendering and writing the site
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -54,6 +55,28 @@ def test_an_error_in_a_worker_is_raised_here_after_undoing_the_others() -> None:
         parallel.share("abcdef", 2, work, undo=undone.append)
     assert any("in a worker process" in note for note in caught.value.__notes__)
     assert len(undone) == 1 and len(undone[0]) == 1  # part 0's result, to undo
+
+
+@pytest.mark.parametrize("parts", [1, 2, 3])
+def test_map_each_gives_every_result_in_item_order(parts: int) -> None:
+    # Results of ~0.3 MB: more than a pipe holds, and several frames per read of the file.
+    results = parallel.map_each(range(40), lambda item: (item, os.getpid(), "x" * item * 8000), parts)
+    assert [(item, text) for item, _, text in results] == [(item, "x" * item * 8000) for item in range(40)]
+    if parts == 1:
+        assert {pid for _, pid, _ in results} == {os.getpid()}
+
+
+def test_map_each_raises_an_error_of_a_worker() -> None:
+    parent = os.getpid()
+
+    def func(item: int) -> int:
+        if os.getpid() != parent:
+            raise KeyError(item)
+        time.sleep(0.01)  # leaves items to the worker
+        return item
+
+    with pytest.raises(KeyError):
+        parallel.map_each(range(60), func, 2)
 
 
 @pytest.mark.parametrize(("setting", "expected"), [("1", 1), ("3", 3), ("0", 1), ("-2", 1)])
