@@ -28,12 +28,13 @@ import struct
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from functools import cache, partial
+from operator import itemgetter
 from typing import Any
 
 import orjson
 from isal import isal_zlib
 
-from .model import Paper, first_listed
+from .model import Paper
 from .slugs import slug_of as tag_slug
 from .write import Files, Job
 
@@ -110,6 +111,9 @@ def reference(paper: Paper) -> Json:
     return {"slug": paper.slug, "title": paper.title, "date": paper.date}
 
 
+_reference_date = itemgetter("date")
+
+
 def build_api(
     papers: Iterable[Paper],
     site_url: str = "",
@@ -151,16 +155,22 @@ def api_jobs(
     days = sorted({source.listed for paper in everything for source in paper.sources}, reverse=True)  # paper.dates
 
     @cache
-    def grouped() -> tuple[dict[date, list[Paper]], dict[date, list[Paper]], dict[str, list[Paper]]]:
+    def grouped() -> tuple[dict[date, list[Paper]], dict[date, list[Paper]], dict[str, list[Json]]]:
+        """The papers first listed each day and listed again each day, in slug order; the
+        references to each tag's papers, newest first (ties by slug)."""
         first: dict[date, list[Paper]] = {}
         again: dict[date, list[Paper]] = {}
-        tagged: dict[str, list[Paper]] = {}
+        tagged: dict[str, list[Json]] = {}
         for paper in sorted(everything, key=lambda paper: paper.slug):
             first.setdefault(paper.date, []).append(paper)
             for day in paper.dates[1:]:
                 again.setdefault(day, []).append(paper)
-            for tag in paper.tags:
-                tagged.setdefault(tag, []).append(paper)
+            if paper.tags:
+                short = reference(paper)  # one per paper, shared by its tags' files
+                for tag in paper.tags:
+                    tagged.setdefault(tag, []).append(short)
+        for references in tagged.values():
+            references.sort(key=_reference_date, reverse=True)  # a stable sort: ties stay in slug order
         return first, again, tagged
 
     def day_file(day: date) -> Files:
@@ -215,15 +225,14 @@ def _day_file(
     return [(day_path(day), gzip_bytes(encode(document)))]
 
 
-def _tag_file(tag: str, slug: str, papers: list[Paper], site_url: str) -> Files:
-    """`papers` in slug order (as api_jobs gathers them)."""
-    members = sorted(papers, key=first_listed, reverse=True)  # newest first, ties by slug (a stable sort)
+def _tag_file(tag: str, slug: str, references: list[Json], site_url: str) -> Files:
+    """`references` to the tag's papers, newest first (as api_jobs gathers them)."""
     document = {
         "version": API_VERSION,
         "name": tag,
         "slug": slug,
-        "count": len(members),
+        "count": len(references),
         "url": _url(site_url, f"tags/{slug}/"),
-        "papers": [reference(paper) for paper in members],
+        "papers": references,
     }
     return [(tag_path(tag), gzip_bytes(encode(document)))]
