@@ -52,10 +52,15 @@ dumps, facts = read_listings(dumps_dir, taxonomy)
 times["read+facts"] = time.perf_counter() - start
 mark = time.perf_counter()
 archive = build_archive(dumps, taxonomy, facts=facts)
+del facts  # as load_archive does: the listings' facts are not kept
 times["merge+slugs+tags"] = time.perf_counter() - mark
 mark = time.perf_counter()
-if related_file.exists():  # computed by the first run: read back, not timed
-    related = json.loads(related_file.read_text())
+if related_file.exists():  # computed by the first run: read back, not timed, in the shape
+    # related_papers gives: tuples of the papers' own slug strings (not copies made by json)
+    own = {paper.slug: paper.slug for paper in archive.papers}
+    loaded = json.loads(related_file.read_text())
+    related = {own[slug]: tuple(own[other] for other in others) for slug, others in loaded.items()}
+    del loaded
     times["related"] = None
     mark = time.perf_counter()
 else:
