@@ -103,7 +103,11 @@ def _build(dumps: Sequence[Dump], taxonomy: Taxonomy | None, overrides: Override
         triples = [(slug_of_key[m.key], m.title, m.abstract) for m in merged]
         tagging = assign_tags(triples, taxonomy, overrides, scores)
         labels = taxonomy.labels  # Taxonomy.label, looked up once
-        tags = {slug: tuple(labels.get(name, name) for name in names) for slug, names in tagging.tags.items()}
+        labelled: dict[tuple[str, ...], tuple[str, ...]] = {}  # the same tags make the same tuple, once
+        for slug, names in tagging.tags.items():
+            if names not in labelled:
+                labelled[names] = tuple(labels.get(name, name) for name in names)
+            tags[slug] = labelled[names]
     papers = tuple(
         Paper(
             key=m.key,

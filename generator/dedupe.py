@@ -64,7 +64,8 @@ def merge(dumps: Iterable[Dump], key_of: Callable[[str], str] = title_key) -> li
             merged.sources.append(source)
             merged.abstract = better_abstract(merged.abstract, entry.abstract)
     for merged in by_key.values():
-        merged.sources.sort(key=_source_order)
+        if len(merged.sources) > 1:  # most papers are listed once
+            merged.sources.sort(key=_source_order)
     papers = sorted(by_key.values(), key=lambda m: (_source_order(m.sources[0]), m.key))
     return papers
 
