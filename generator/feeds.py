@@ -29,9 +29,9 @@ from __future__ import annotations
 import heapq
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
-from functools import partial
+from functools import cache, partial
 
 from .model import Paper, first_listed
 from .slugs import slug_of as tag_slug
@@ -159,25 +159,36 @@ def build_feeds(papers: Iterable[Paper], site_url: str = "") -> dict[str, str | 
 
 
 def feed_jobs(papers: Iterable[Paper], site_url: str = "") -> list[Job]:
-    """The feeds of :func:`build_feeds` as jobs of one feed each (checked first)."""
+    """The feeds of :func:`build_feeds` as jobs of one feed each (checked first).
+
+    The papers of each tag are gathered by the first job that needs them (in each process
+    that runs jobs: see write.write_jobs)."""
     everything = list(papers)
     jobs: list[Job] = [
         partial(
             _feed,
             ALL_FEED,
-            everything,
+            lambda: everything,
             site_url=site_url,
             title=f"{SITE_TITLE}: newly listed papers",
             page="",
             subtitle="Papers newly listed on Hugging Face Papers",
         )
     ]
-    by_tag: dict[str, list[Paper]] = {}
-    for paper in everything:
-        for tag in paper.tags:
-            by_tag.setdefault(tag, []).append(paper)
+
+    @cache
+    def by_tag() -> dict[str, list[Paper]]:
+        tagged: dict[str, list[Paper]] = {}
+        for paper in everything:
+            for tag in paper.tags:
+                tagged.setdefault(tag, []).append(paper)
+        return tagged
+
+    def papers_of(tag: str) -> list[Paper]:
+        return by_tag()[tag]
+
     owner: dict[str, str] = {}
-    for tag in sorted(by_tag):
+    for tag in sorted({tag for paper in everything for tag in paper.tags}):
         slug = tag_slug(tag)
         if slug in owner:
             raise ValueError(f"the tags {owner[slug]!r} and {tag!r} have the same slug {slug!r}")
@@ -186,7 +197,7 @@ def feed_jobs(papers: Iterable[Paper], site_url: str = "") -> list[Job]:
             partial(
                 _feed,
                 tag_feed_path(tag),
-                by_tag[tag],
+                partial(papers_of, tag),
                 site_url=site_url,
                 title=f"{SITE_TITLE}: {tag}",
                 page=f"tags/{slug}/",
@@ -196,8 +207,10 @@ def feed_jobs(papers: Iterable[Paper], site_url: str = "") -> list[Job]:
     return jobs
 
 
-def _feed(path: str, papers: Sequence[Paper], *, site_url: str, title: str, page: str, subtitle: str) -> Files:
-    return [(path, atom_feed(papers, site_url=site_url, path=path, title=title, page=page, subtitle=subtitle))]
+def _feed(
+    path: str, papers: Callable[[], Sequence[Paper]], *, site_url: str, title: str, page: str, subtitle: str
+) -> Files:
+    return [(path, atom_feed(papers(), site_url=site_url, path=path, title=title, page=page, subtitle=subtitle))]
 
 
 def feed_links(tag: str | None = None) -> Mapping[str, str]:

@@ -300,8 +300,11 @@ def page_jobs(papers: Sequence[Paper], related: Mapping[str, Sequence[str]] | No
     def days() -> list[Day]:
         return group_days(papers)
 
-    # What a page shows of a related paper: (slug, title, first listing day).
-    links = {paper.slug: (paper.slug, paper.title, paper.date) for paper in papers}
+    @cache
+    def links() -> dict[str, tuple[str, str, date]]:
+        """What a page shows of a related paper: (slug, title, first listing day)."""
+        return {paper.slug: (paper.slug, paper.title, paper.date) for paper in papers}
+
     templates = {name: env.get_template(f"{name}.md.j2") for name in ("paper", "tag", "tags", "day", "archive", "home")}
     pagefind = engine(len(papers)) == "pagefind"  # the markup Pagefind reads, only where it is used
 
@@ -310,9 +313,10 @@ def page_jobs(papers: Sequence[Paper], related: Mapping[str, Sequence[str]] | No
 
     def paper_pages(chunk: Sequence[Paper]) -> list[tuple[str, str]]:
         pages = []
+        link = links()
         for paper in chunk:
             path = f"papers/{paper.slug}.md"
-            others = [links[slug] for slug in (related or no_related).get(paper.slug, ())]
+            others = [link[slug] for slug in (related or no_related).get(paper.slug, ())]
             matter = front_matter(title=paper.title, tags=list(paper.tags), hide=["toc"], template=LEAN_TEMPLATE)
             pages.append((path, str(paper_page(paper, others, base_of(path), pagefind, matter))))
         return pages
