@@ -52,8 +52,10 @@ def classify(line: str) -> Kind:
     Titles are short and carry no full stop ending a sentence and no URL
     ("Are Gaussian data all you need? Extents and limits ..." is a title).
     """
+    if len(line) > TITLE_MAX:  # most abstracts: no need to count their sentences
+        return Kind.ABSTRACT
     stops = len(_FULL_STOP.findall(line))
-    if len(line) > TITLE_MAX or (len(line) >= SENTENCES_MIN and stops >= 2):
+    if len(line) >= SENTENCES_MIN and stops >= 2:
         return Kind.ABSTRACT
     if stops or _URL.search(line):
         return Kind.EITHER
