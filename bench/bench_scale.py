@@ -54,7 +54,6 @@ mark = time.perf_counter()
 archive = build_archive(dumps, taxonomy, facts=facts)
 del facts  # as load_archive does: the listings' facts are not kept
 times["merge+slugs+tags"] = time.perf_counter() - mark
-mark = time.perf_counter()
 if related_file.exists():  # computed by the first run: read back, not timed, in the shape
     # related_papers gives: tuples of the papers' own slug strings (not copies made by json)
     own = {paper.slug: paper.slug for paper in archive.papers}
@@ -62,12 +61,12 @@ if related_file.exists():  # computed by the first run: read back, not timed, in
     related = {own[slug]: tuple(own[other] for other in others) for slug, others in loaded.items()}
     del loaded
     times["related"] = None
-    mark = time.perf_counter()
 else:
+    mark = time.perf_counter()
     related = related_papers(archive.papers)
     times["related"] = time.perf_counter() - mark
     related_file.write_text(json.dumps(related))
-    mark = time.perf_counter()
+mark = time.perf_counter()
 report = write_jobs(docs, site_jobs(archive.papers, related, ""))
 times["render+write"] = time.perf_counter() - mark
 times["total without related"] = times["read+facts"] + times["merge+slugs+tags"] + times["render+write"]

@@ -234,7 +234,7 @@ def tags(dumps_dir: Path, taxonomy: Path, overrides: Path | None) -> None:
     """Report every tag with its number of papers, and the papers with no tag."""
     with reporting_errors():
         rules, corrections = read_tag_rules(taxonomy, overrides)
-        archive = build_archive(dump_files.read_dumps(dumps_dir))
+        archive = load_archive(dumps_dir)  # keys and slugs worked out by the processes that read
         tagging = assign_tags([(p.slug, p.title, p.abstract) for p in archive.papers], rules, corrections)
     titles = {paper.slug: paper.title for paper in archive.papers}
     click.echo(tag_report(tagging.tags, titles, rules, tagging.unpublished), nl=False)

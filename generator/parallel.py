@@ -102,16 +102,18 @@ def map_each(items: Sequence[T], func: Callable[[T], R], parts: int) -> list[R]:
     dumps read by a child take ~0.5 s to send back in one piece)."""
     if parts <= 1 or not hasattr(os, "fork"):
         return [func(item) for item in items]
-    results: list[R | _Missing] = [_MISSING] * len(items)
+    results: list[Any] = [_MISSING] * len(items)
     with contextlib.ExitStack() as stack:
-        streams = [stack.enter_context(tempfile.TemporaryFile()).fileno() for _ in range(1, parts)]
-        inbox = [_Inbox(stream) for stream in streams]
+        streams = [stack.enter_context(tempfile.TemporaryFile()) for _ in range(1, parts)]
+        inbox = [_Inbox(stream.fileno()) for stream in streams]
 
         def work(number: int, taken: Iterator[int]) -> None:
             if number:  # a child: one frame per result, (index, result) pickled
+                stream = streams[number - 1]
                 for index in taken:
                     payload = pickle.dumps((index, func(items[index])), pickle.HIGHEST_PROTOCOL)
-                    _write_all(streams[number - 1], _FRAME.pack(len(payload)) + payload)
+                    stream.write(_FRAME.pack(len(payload)) + payload)
+                    stream.flush()
                 return
             for index in taken:
                 results[index] = func(items[index])
@@ -127,11 +129,7 @@ def map_each(items: Sequence[T], func: Callable[[T], R], parts: int) -> list[R]:
     return cast(list[R], results)
 
 
-class _Missing:
-    pass
-
-
-_MISSING = _Missing()
+_MISSING = object()  # a result not received yet
 _FRAME = struct.Struct("q")  # the length of the pickled (index, result) that follows
 
 
@@ -153,12 +151,6 @@ class _Inbox:
             index, result = pickle.loads(os.pread(self.descriptor, length, self.position + _FRAME.size))
             results[index] = result
             self.position = end
-
-
-def _write_all(descriptor: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(descriptor, view) :]
 
 
 def _run_parts(task: Callable[[int], R], parts: int, undo: Callable[[list[R]], None] | None) -> list[R]:

@@ -309,14 +309,14 @@ def page_jobs(papers: Sequence[Paper], related: Mapping[str, Sequence[str]] | No
     pagefind = engine(len(papers)) == "pagefind"  # the markup Pagefind reads, only where it is used
 
     paper_page = templates["paper"].module.page  # the page macro (see paper.md.j2)
-    no_related: Mapping[str, Sequence[str]] = {}
+    related_of: Mapping[str, Sequence[str]] = related or {}
 
     def paper_pages(chunk: Sequence[Paper]) -> list[tuple[str, str]]:
         pages = []
         link = links()
         for paper in chunk:
             path = f"papers/{paper.slug}.md"
-            others = [link[slug] for slug in (related or no_related).get(paper.slug, ())]
+            others = [link[slug] for slug in related_of.get(paper.slug, ())]
             matter = front_matter(title=paper.title, tags=list(paper.tags), hide=["toc"], template=LEAN_TEMPLATE)
             pages.append((path, str(paper_page(paper, others, base_of(path), pagefind, matter))))
         return pages
