@@ -15,10 +15,10 @@ from functools import partial
 from pathlib import Path
 
 from . import collector, slugs
-from .dedupe import merge, title_key
+from .dedupe import Merged, merge, title_key
 from .dumps import read_dumps_with
 from .model import Dump, Notice, Paper
-from .tags import NO_OVERRIDES, Matcher, Overrides, Taxonomy, assign_tags, combine
+from .tags import NO_OVERRIDES, Matcher, Overrides, Taxonomy, candidates, choose_tags, combine
 
 
 @dataclass(frozen=True)
@@ -42,23 +42,27 @@ class Facts:
 
     keys: tuple[str, ...]  # title_key of the title
     slugs: tuple[str, ...]  # slug_of the title
-    # Without a taxonomy, no mentions (empty tuples).
+    # With a taxonomy; without one, empty tuples.
     title_mentions: tuple[Mapping[int, int], ...]  # Matcher.mentions of the title
     abstract_mentions: tuple[Mapping[int, int], ...]  # ... of the abstract (empty: none)
+    candidates: tuple[tuple[int, ...], ...]  # tags.candidates of the listing's title and abstract
 
 
 def listing_facts(dump: Dump, matcher: Matcher | None) -> Facts:
     """The :class:`Facts` of a dump's listings (pure), with a taxonomy's matcher or without."""
     titles = [entry.title for entry in dump.entries]
+    keys, plain = tuple(map(title_key, titles)), tuple(map(slugs.slug_of, titles))
     if matcher is None:
-        mentions: tuple[tuple[Mapping[int, int], ...], tuple[Mapping[int, int], ...]] = ((), ())
-    else:
-        find = matcher.mentions
-        mentions = (
-            tuple(map(find, titles)),
-            tuple(find(entry.abstract) if entry.abstract else {} for entry in dump.entries),
-        )
-    return Facts(tuple(map(title_key, titles)), tuple(map(slugs.slug_of, titles)), *mentions)
+        return Facts(keys, plain, (), (), ())
+    find, taxonomy = matcher.mentions, matcher.taxonomy
+    in_titles = tuple(map(find, titles))
+    in_abstracts = tuple(find(entry.abstract) if entry.abstract else {} for entry in dump.entries)
+    weight = taxonomy.title_weight
+    ranked = tuple(
+        candidates(combine(title, abstract, weight), taxonomy)
+        for title, abstract in zip(in_titles, in_abstracts, strict=True)
+    )
+    return Facts(keys, plain, in_titles, in_abstracts, ranked)
 
 
 def build_archive(
@@ -79,35 +83,20 @@ def build_archive(
 
 
 def _build(dumps: Sequence[Dump], taxonomy: Taxonomy | None, overrides: Overrides, facts: Sequence[Facts]) -> Archive:
-    # The facts by text: a paper's title is one of its listings' titles, and its abstract one
-    # of their abstracts.
-    key_of: dict[str, str] = {}
-    slug_for: dict[str, str] = {}
-    in_title: dict[str, Mapping[int, int]] = {}
-    in_abstract: dict[str, Mapping[int, int]] = {}
-    for dump, known in zip(dumps, facts, strict=True):
-        titles = [entry.title for entry in dump.entries]
-        key_of.update(zip(titles, known.keys, strict=True))
-        slug_for.update(zip(titles, known.slugs, strict=True))
-        if taxonomy is not None:
-            in_title.update(zip(titles, known.title_mentions, strict=True))
-            abstracts = [entry.abstract or "" for entry in dump.entries]
-            in_abstract.update(zip(abstracts, known.abstract_mentions, strict=True))
-
-    merged = merge(dumps, key_of.__getitem__)
-    slug_of_key = slugs.assign(((m.key, m.title) for m in merged), slug_for.__getitem__)
+    merged = merge(dumps, [known.keys for known in facts])
+    # A paper's title is the title of one of its listings (m.title_from: dump, entry), and
+    # its abstract the abstract of one (m.abstract_from): their facts are that listing's.
+    slug_of_key = slugs.assign(((m.key, facts[m.title_from[0]].slugs[m.title_from[1]]) for m in merged), str)
     tags: dict[str, tuple[str, ...]] = {}
     if taxonomy is not None:
-        weight = taxonomy.title_weight
-        scores = [combine(in_title[m.title], in_abstract[m.abstract or ""], weight) for m in merged]
-        triples = [(slug_of_key[m.key], m.title, m.abstract) for m in merged]
-        tagging = assign_tags(triples, taxonomy, overrides, scores)
-        labels = taxonomy.labels  # Taxonomy.label, looked up once
-        labelled: dict[tuple[str, ...], tuple[str, ...]] = {}  # the same tags make the same tuple, once
-        for slug, names in tagging.tags.items():
-            if names not in labelled:
-                labelled[names] = tuple(labels.get(name, name) for name in names)
-            tags[slug] = labelled[names]
+        ranked = [_candidates(m, dumps, facts, taxonomy) for m in merged]
+        chosen, _ = choose_tags([slug_of_key[m.key] for m in merged], ranked, taxonomy, overrides)
+        labels = [tag.label for tag in taxonomy.tags]
+        labelled: dict[tuple[int, ...], tuple[str, ...]] = {}  # the same tags make the same tuple, once
+        for slug, numbers in chosen.items():
+            if numbers not in labelled:
+                labelled[numbers] = tuple(labels[number] for number in numbers)
+            tags[slug] = labelled[numbers]
     papers = tuple(
         Paper(
             key=m.key,
@@ -120,6 +109,18 @@ def _build(dumps: Sequence[Dump], taxonomy: Taxonomy | None, overrides: Override
         for m in merged
     )
     return Archive(dumps=tuple(dumps), papers=papers)
+
+
+def _candidates(merged: Merged, dumps: Sequence[Dump], facts: Sequence[Facts], taxonomy: Taxonomy) -> tuple[int, ...]:
+    """A paper's candidate tags: those of the listing its title comes from when the paper's
+    abstract is that listing's too (most papers: listed once), else scored from the mentions
+    in its title's listing and in its abstract's."""
+    dump, entry = merged.title_from
+    if merged.abstract_from is None or dumps[dump].entries[entry].abstract == merged.abstract:
+        return facts[dump].candidates[entry]
+    other, at = merged.abstract_from
+    scores = combine(facts[dump].title_mentions[entry], facts[other].abstract_mentions[at], taxonomy.title_weight)
+    return candidates(scores, taxonomy)
 
 
 def read_listings(dumps_dir: Path, taxonomy: Taxonomy | None = None) -> tuple[list[Dump], list[Facts]]:

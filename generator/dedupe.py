@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Sequence
 
 from .model import Dump, Source
 
@@ -33,36 +33,42 @@ def better_abstract(current: str | None, candidate: str | None) -> str | None:
 class Merged:
     """A paper being gathered from its listings (mutable, internal to dedupe)."""
 
-    __slots__ = ("abstract", "first", "key", "sources", "title")
+    __slots__ = ("abstract", "abstract_from", "first", "key", "sources", "title", "title_from")
 
-    def __init__(self, key: str, title: str, first: Source) -> None:
+    def __init__(self, key: str, title: str, first: Source, at: tuple[int, int]) -> None:
         self.key = key
         self.title = title  # as written in the first listing
         self.first = first
         self.abstract: str | None = None
         self.sources: list[Source] = []
+        # Which listings the title and the abstract come from: (dump, entry) indexes.
+        self.title_from = at
+        self.abstract_from: tuple[int, int] | None = None
 
 
-def merge(dumps: Iterable[Dump], key_of: Callable[[str], str] = title_key) -> list[Merged]:
+def merge(dumps: Sequence[Dump], keys: Sequence[Sequence[str]] | None = None) -> list[Merged]:
     """Gather every listing of every dump into one Merged record per paper.
 
     The result is ordered by first listing (date, dump name, line), so it is the
     same whatever order the dumps arrive in. A paper's title is the one of its
-    first listing. `key_of` is :func:`title_key`, or a look-up of its values worked
-    out already.
+    first listing. `keys`: the :func:`title_key` of each dump's titles, if they are
+    known already.
     """
+    if keys is None:
+        keys = [[title_key(entry.title) for entry in dump.entries] for dump in dumps]
     by_key: dict[str, Merged] = {}
-    for dump in dumps:
-        for entry in dump.entries:
-            key = key_of(entry.title)
+    for number, (dump, dump_keys) in enumerate(zip(dumps, keys, strict=True)):
+        for index, (entry, key) in enumerate(zip(dump.entries, dump_keys, strict=True)):
             merged = by_key.get(key)
             source = Source(dump.name, entry.line, entry.listed)
             if merged is None:
-                merged = by_key[key] = Merged(key, entry.title, source)
+                merged = by_key[key] = Merged(key, entry.title, source, (number, index))
             elif _source_order(source) < _source_order(merged.first):
-                merged.title, merged.first = entry.title, source
+                merged.title, merged.first, merged.title_from = entry.title, source, (number, index)
             merged.sources.append(source)
-            merged.abstract = better_abstract(merged.abstract, entry.abstract)
+            abstract = better_abstract(merged.abstract, entry.abstract)
+            if abstract is not merged.abstract:
+                merged.abstract, merged.abstract_from = abstract, (number, index)
     for merged in by_key.values():
         if len(merged.sources) > 1:  # most papers are listed once
             merged.sources.sort(key=_source_order)

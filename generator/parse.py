@@ -110,6 +110,7 @@ def parse_dump(text: str, path: str, dump_date: date) -> Dump:
         warnings.append(Notice(path, number, f"the title {title!r} has no abstract after it; kept without one"))
         entries.append(Entry(title, None, number, listed))
 
+    kinds = [classify(line) for _, line in body]  # each line once: a line is also the one after another
     for index, (number, line) in enumerate(body):
         day = _day(line, number, path, dump_date)
         if day is not None:
@@ -120,7 +121,7 @@ def parse_dump(text: str, path: str, dump_date: date) -> Dump:
             continue
         if _BYLINE.fullmatch(line):
             continue
-        kind = classify(line)
+        kind = kinds[index]
         if pending is None:
             if kind is Kind.ABSTRACT:
                 what = (
@@ -134,7 +135,7 @@ def parse_dump(text: str, path: str, dump_date: date) -> Dump:
                 )
             pending = (number, line)
             continue
-        next_kind = classify(body[index + 1][1]) if index + 1 < len(body) else None
+        next_kind = kinds[index + 1] if index + 1 < len(body) else None
         if kind is Kind.TITLE or (kind is Kind.EITHER and next_kind is Kind.ABSTRACT):
             keep_without_abstract(*pending)
             pending = (number, line)

@@ -153,6 +153,11 @@ class Taxonomy:
         """Tag name -> display name, in taxonomy order."""
         return {t.name: t.label for t in self.tags}
 
+    @cached_property
+    def thresholds(self) -> tuple[int, ...]:
+        """Each tag's threshold (its own, or the taxonomy's), in taxonomy order."""
+        return tuple(tag.threshold or self.threshold for tag in self.tags)
+
 
 @dataclass(frozen=True)
 class Override:
@@ -565,6 +570,13 @@ def _check_overrides(overrides: Overrides, taxonomy: Taxonomy, slugs: Iterable[s
     return by_slug
 
 
+def candidates(scores: Mapping[int, int], taxonomy: Taxonomy) -> tuple[int, ...]:
+    """The tags (indexes) a paper's scores make candidates for it: those whose score reaches
+    their threshold, strongest first (ties in taxonomy order)."""
+    thresholds = taxonomy.thresholds
+    return tuple([number for _, number in sorted([(-s, n) for n, s in scores.items() if s >= thresholds[n]])])
+
+
 def assign_tags(
     papers: Sequence[tuple[str, str, str | None]],
     taxonomy: Taxonomy,
@@ -574,24 +586,39 @@ def assign_tags(
     """Tag (slug, title, abstract) triples; see :func:`tag_papers` for the rules.
 
     `scores`: the papers' scores from :func:`score_papers`, if they are known already."""
-    by_slug = _check_overrides(overrides, taxonomy, (slug for slug, _, _ in papers))
+    slugs = [slug for slug, _, _ in papers]
     if scores is None:
         scores = score_papers([(title, abstract) for _, title, abstract in papers], taxonomy)
-    order = {tag.name: number for number, tag in enumerate(taxonomy.tags)}
-    thresholds = [tag.threshold or taxonomy.threshold for tag in taxonomy.tags]
+    ranked = [candidates(raw, taxonomy) for raw in scores]
+    chosen, unpublished = choose_tags(slugs, ranked, taxonomy, overrides)
     tag_names = tuple(tag.name for tag in taxonomy.tags)
+    named: dict[tuple[int, ...], tuple[str, ...]] = {}  # the same tags make the same tuple, once
+    for numbers in chosen.values():
+        if numbers not in named:
+            named[numbers] = tuple(tag_names[number] for number in numbers)
+    return Tagging(
+        tags={slug: named[numbers] for slug, numbers in chosen.items()},
+        unpublished=unpublished,
+        raw_scores=dict(zip(slugs, scores, strict=True)),
+        tag_names=tag_names,
+    )
 
-    # Candidates of each paper, strongest first (ties in taxonomy order); added by hand first.
-    raw_scores: dict[str, Mapping[int, int]] = {}
-    ranked: dict[str, list[str]] = {}
-    for (slug, _, _), raw in zip(papers, scores, strict=True):
-        raw_scores[slug] = raw
-        names = [tag_names[n] for _, n in sorted([(-s, n) for n, s in raw.items() if s >= thresholds[n]])]
-        entry = by_slug.get(slug)
-        if entry is not None:
-            added = sorted(entry.add, key=order.__getitem__)
-            names = added + [n for n in names if n not in entry.add and n not in entry.remove]
-        ranked[slug] = names
+
+def choose_tags(
+    slugs: Sequence[str],
+    ranked: Sequence[tuple[int, ...]],
+    taxonomy: Taxonomy,
+    overrides: Overrides = NO_OVERRIDES,
+) -> tuple[dict[str, tuple[int, ...]], dict[str, int]]:
+    """The published tags (indexes, strongest first) of each paper given its :func:`candidates`,
+    and the tags left unpublished with the papers they would have had; see :func:`tag_papers`."""
+    by_slug = _check_overrides(overrides, taxonomy, slugs)
+    order = {tag.name: number for number, tag in enumerate(taxonomy.tags)}
+    ranks = dict(zip(slugs, ranked, strict=True))
+    for slug, entry in by_slug.items():  # added by hand first, removed by hand gone
+        added = sorted(order[name] for name in entry.add)
+        gone = {order[name] for name in (*entry.add, *entry.remove)}
+        ranks[slug] = (*added, *[number for number in ranks[slug] if number not in gone])
 
     # Keep each paper's max_tags strongest published candidates. While some tag has fewer
     # than min_papers papers, unpublish (drop from every paper) the tags that could not
@@ -599,28 +626,28 @@ def assign_tags(
     # papers (the later in the taxonomy on a tie), and repeat: a dropped tag frees its
     # slots, which can lift another tag over min_papers.
     minimum, cap = taxonomy.min_papers, taxonomy.max_tags
-    published = set(order)
-    unpublished: dict[str, int] = {}
-    chosen = {slug: tuple(names[:cap]) for slug, names in ranked.items()}
+    published = set(range(len(taxonomy.tags)))
+    unpublished: dict[int, int] = {}
+    chosen = {slug: numbers[:cap] for slug, numbers in ranks.items()}
     while True:
-        counts = Counter(name for names in chosen.values() for name in names)
-        short = [name for name in published if counts[name] < minimum]
+        counts = Counter(number for numbers in chosen.values() for number in numbers)
+        short = [number for number in published if counts[number] < minimum]
         if not short:
             break
-        reach = Counter(name for names in ranked.values() for name in names if name in published)
-        drop = {name for name in short if reach[name] < minimum}
+        reach = Counter(number for numbers in ranks.values() for number in numbers if number in published)
+        drop = {number for number in short if reach[number] < minimum}
         if not drop:
-            drop = {min(short, key=lambda name: (counts[name], -order[name]))}
-        for name in drop:
-            unpublished[name] = counts[name]
+            drop = {min(short, key=lambda number: (counts[number], -number))}
+        for number in drop:
+            unpublished[number] = counts[number]
         published -= drop
         # Only the papers that carried a dropped tag change: the others keep their first
         # `cap` published candidates.
-        for slug, names in chosen.items():
-            if not drop.isdisjoint(names):
-                chosen[slug] = tuple([name for name in ranked[slug] if name in published][:cap])
-    unpublished = {tag: unpublished[tag] for tag in sorted(unpublished, key=order.__getitem__)}
-    return Tagging(tags=chosen, unpublished=unpublished, raw_scores=raw_scores, tag_names=tag_names)
+        for slug, numbers in chosen.items():
+            if not drop.isdisjoint(numbers):
+                chosen[slug] = tuple([number for number in ranks[slug] if number in published][:cap])
+    names = [tag.name for tag in taxonomy.tags]
+    return chosen, {names[number]: unpublished[number] for number in sorted(unpublished)}
 
 
 def tag_papers(

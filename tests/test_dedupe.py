@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.archive import build_archive
 from generator.dedupe import better_abstract, title_key
 from generator.model import Dump, Entry, Source
+from generator.tags import Tag, Taxonomy, tag_papers
 
 
 @pytest.mark.parametrize(
@@ -71,3 +74,35 @@ def test_archive_merges_listings_and_keeps_every_source() -> None:
         )
         assert paper.date == date(2026, 5, 30)
         assert paper.dates == (date(2026, 5, 30), date(2026, 6, 2))
+
+
+_TERMS = ("diffusion", "graph", "agent")
+_RULES = Taxonomy(
+    tags=tuple(Tag(name=term, label=term.title(), terms=(term,)) for term in _TERMS),
+    title_weight=3,
+    threshold=2,
+    max_tags=2,
+    min_papers=1,
+)
+_WORDS = st.sampled_from([*_TERMS, "a", "model", "of"])
+_LISTING = st.tuples(
+    st.sampled_from(["Graph Agents", "graph agents", "Diffusion", "Other Paper"]),  # two titles, one paper
+    st.none() | st.lists(_WORDS, min_size=1, max_size=8).map(" ".join),
+    st.integers(1, 3),  # which dump
+)
+
+
+@given(st.lists(_LISTING, min_size=1, max_size=8))
+def test_archive_tags_are_those_of_each_papers_own_title_and_abstract(listings: list) -> None:
+    # A paper listed more than once takes its title from one listing and its abstract perhaps
+    # from another: its tags are scored on that title and that abstract.
+    dumps = []
+    for number in (1, 2, 3):
+        entries = [(title, abstract, line) for line, (title, abstract, at) in enumerate(listings, 1) if at == number]
+        if entries:
+            dumps.append(dump(f"2026-05-0{number}-x.txt", date(2026, 5, number), *entries))
+    archive = build_archive(dumps, _RULES)
+    expected = tag_papers([(p.slug, p.title, p.abstract) for p in archive.papers], _RULES)
+    assert {p.slug: p.tags for p in archive.papers} == {
+        slug: tuple(_RULES.label(name) for name in names) for slug, names in expected.items()
+    }
