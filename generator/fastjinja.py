@@ -18,6 +18,7 @@ to a template or to a byte of output:
 from __future__ import annotations
 
 from contextlib import suppress
+from datetime import date
 from types import BuiltinFunctionType, FunctionType
 from typing import Any
 
@@ -25,6 +26,7 @@ from jinja2 import Environment
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.nodes import Expr
 from jinja2.runtime import Context
+from markupsafe import Markup
 
 
 def _escape_characters(text: str) -> str:
@@ -39,13 +41,23 @@ with suppress(ImportError):  # MarkupSafe's own C version of it, where it has on
 
 
 def escape_text(value: Any) -> str:
-    """``str(markupsafe.escape(value))``: the same characters escaped the same way."""
-    if type(value) is not str:
-        html = getattr(value, "__html__", None)
-        if html is not None:
-            return str(html())
-        value = str(value)
-    return _escape_characters(value)
+    """``str(markupsafe.escape(value))``: the same characters escaped the same way (Markup,
+    escaped already, as it is: a str)."""
+    kind = type(value)
+    if kind is str:
+        return _escape_characters(value)
+    if kind is Markup:
+        return value
+    if kind in _PLAIN:
+        return str(value)
+    html = getattr(value, "__html__", None)
+    if html is not None:
+        return str(html())
+    return _escape_characters(str(value))
+
+
+#: types whose text holds no character to escape: numbers, and days (ISO: 2026-05-30)
+_PLAIN = frozenset({int, float, date})
 
 
 class _CodeGenerator(CodeGenerator):

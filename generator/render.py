@@ -133,14 +133,24 @@ def front_matter(html: bool = True, **fields: object) -> Markup:
     `html`: the page's body is finished HTML, which MkDocs need not pass through Markdown
     (see overrides/hooks.py). Values are strings, lists of strings or mappings of them.
     """
-    lines = [
-        f"{key}: {_quoted(escape(str(value), quote=False)) if key == 'title' else yaml_value(value)}\n"
-        for key, value in fields.items()
-        if value is not None and value != [] and value != ()
-    ]
+    lines = [_field(key, value) for key, value in fields.items() if value is not None and value != [] and value != ()]
     if html:
         lines.append('generated: "html"\n')
     return Markup("".join(lines))
+
+
+def _field(key: str, value: object) -> str:
+    if key == "title":  # titles do not recur: quoted as they come
+        return f"title: {_quoted(escape(str(value), quote=False))}\n"
+    if type(value) in (str, tuple):
+        return _recurring_field(key, value)
+    return f"{key}: {yaml_value(value)}\n"  # a list or a mapping: not hashable, so not cached
+
+
+@lru_cache(maxsize=4096, typed=True)
+def _recurring_field(key: str, value: object) -> str:
+    """A front matter line whose value recurs from page to page (a paper's tags, a template)."""
+    return f"{key}: {yaml_value(value)}\n"
 
 
 # Characters a YAML double-quoted scalar must not hold raw: controls, and the Unicode line
@@ -317,7 +327,7 @@ def page_jobs(papers: Sequence[Paper], related: Mapping[str, Sequence[str]] | No
         for paper in chunk:
             path = f"papers/{paper.slug}.md"
             others = [link[slug] for slug in related_of.get(paper.slug, ())]
-            matter = front_matter(title=paper.title, tags=list(paper.tags), hide=["toc"], template=LEAN_TEMPLATE)
+            matter = front_matter(title=paper.title, tags=paper.tags, hide=("toc",), template=LEAN_TEMPLATE)
             pages.append((path, str(paper_page(paper, others, base_of(path), pagefind, matter))))
         return pages
 

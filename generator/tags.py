@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain
 from pathlib import Path
 
 import yaml
@@ -629,12 +630,12 @@ def choose_tags(
     published = set(range(len(taxonomy.tags)))
     unpublished: dict[int, int] = {}
     chosen = {slug: numbers[:cap] for slug, numbers in ranks.items()}
+    reach = Counter(chain.from_iterable(ranks.values()))  # papers each tag could have without the cap
     while True:
-        counts = Counter(number for numbers in chosen.values() for number in numbers)
+        counts = Counter(chain.from_iterable(chosen.values()))
         short = [number for number in published if counts[number] < minimum]
         if not short:
             break
-        reach = Counter(number for numbers in ranks.values() for number in numbers if number in published)
         drop = {number for number in short if reach[number] < minimum}
         if not drop:
             drop = {min(short, key=lambda number: (counts[number], -number))}
