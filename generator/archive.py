@@ -1,24 +1,24 @@
 """From dumps to the archive: read, deduplicate, date, slug and tag every paper.
 
-What depends on one listing alone (its title's deduplication key and slug, and the tag
-mentions in its title and abstract) is worked out dump by dump, by the process that reads
-the dump: for a large archive, processes in parallel (see :func:`read_listings`). Merging
-listings into papers, settling slugs that collide and choosing tags need every listing, and
-come after.
+What depends on one listing alone (its title's deduplication key and slug, and the
+candidate tags its title and abstract score) is worked out dump by dump, by the process that
+reads the dump: for a large archive, processes in parallel (see :func:`read_listings`).
+Merging listings into papers, settling slugs that collide and choosing tags need every
+listing, and come after.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 
 from . import collector, slugs
 from .dedupe import Merged, merge, title_key
 from .dumps import read_dumps_with
 from .model import Dump, Notice, Paper
-from .tags import NO_OVERRIDES, Matcher, Overrides, Taxonomy, candidates, choose_tags, combine
+from .tags import NO_OVERRIDES, Matcher, Overrides, Taxonomy, candidates, choose_tags, score_paper
 
 
 @dataclass(frozen=True)
@@ -42,10 +42,9 @@ class Facts:
 
     keys: tuple[str, ...]  # title_key of the title
     slugs: tuple[str, ...]  # slug_of the title
-    # With a taxonomy; without one, empty tuples.
-    title_mentions: tuple[Mapping[int, int], ...]  # Matcher.mentions of the title
-    abstract_mentions: tuple[Mapping[int, int], ...]  # ... of the abstract (empty: none)
-    candidates: tuple[tuple[int, ...], ...]  # tags.candidates of the listing's title and abstract
+    # With a taxonomy (without one, empty): the tags.candidates of the listing's title and
+    # abstract, scored by the taxonomy's Matcher (tags.score_paper).
+    candidates: tuple[tuple[int, ...], ...]
 
 
 def listing_facts(dump: Dump, matcher: Matcher | None) -> Facts:
@@ -53,16 +52,10 @@ def listing_facts(dump: Dump, matcher: Matcher | None) -> Facts:
     titles = [entry.title for entry in dump.entries]
     keys, plain = tuple(map(title_key, titles)), tuple(map(slugs.slug_of, titles))
     if matcher is None:
-        return Facts(keys, plain, (), (), ())
-    find, taxonomy = matcher.mentions, matcher.taxonomy
-    in_titles = tuple(map(find, titles))
-    in_abstracts = tuple(find(entry.abstract) if entry.abstract else {} for entry in dump.entries)
-    weight = taxonomy.title_weight
-    ranked = tuple(
-        candidates(combine(title, abstract, weight), taxonomy)
-        for title, abstract in zip(in_titles, in_abstracts, strict=True)
-    )
-    return Facts(keys, plain, in_titles, in_abstracts, ranked)
+        return Facts(keys, plain, ())
+    taxonomy = matcher.taxonomy
+    ranked = tuple(candidates(score_paper(entry.title, entry.abstract, matcher), taxonomy) for entry in dump.entries)
+    return Facts(keys, plain, ranked)
 
 
 def build_archive(
@@ -89,7 +82,8 @@ def _build(dumps: Sequence[Dump], taxonomy: Taxonomy | None, overrides: Override
     slug_of_key = slugs.assign(((m.key, facts[m.title_from[0]].slugs[m.title_from[1]]) for m in merged), str)
     tags: dict[str, tuple[str, ...]] = {}
     if taxonomy is not None:
-        ranked = [_candidates(m, dumps, facts, taxonomy) for m in merged]
+        matcher = cache(partial(Matcher.build, taxonomy))  # built if some paper needs scoring here
+        ranked = [_candidates(m, dumps, facts, matcher) for m in merged]
         chosen, _ = choose_tags([slug_of_key[m.key] for m in merged], ranked, taxonomy, overrides)
         labels = [tag.label for tag in taxonomy.tags]
         labelled: dict[tuple[int, ...], tuple[str, ...]] = {}  # the same tags make the same tuple, once
@@ -111,16 +105,17 @@ def _build(dumps: Sequence[Dump], taxonomy: Taxonomy | None, overrides: Override
     return Archive(dumps=tuple(dumps), papers=papers)
 
 
-def _candidates(merged: Merged, dumps: Sequence[Dump], facts: Sequence[Facts], taxonomy: Taxonomy) -> tuple[int, ...]:
+def _candidates(
+    merged: Merged, dumps: Sequence[Dump], facts: Sequence[Facts], matcher: Callable[[], Matcher]
+) -> tuple[int, ...]:
     """A paper's candidate tags: those of the listing its title comes from when the paper's
-    abstract is that listing's too (most papers: listed once), else scored from the mentions
-    in its title's listing and in its abstract's."""
+    abstract is that listing's too (most papers: listed once, or listed again with the same
+    abstract), else scored on its title and abstract with `matcher()`."""
     dump, entry = merged.title_from
     if merged.abstract_from is None or dumps[dump].entries[entry].abstract == merged.abstract:
         return facts[dump].candidates[entry]
-    other, at = merged.abstract_from
-    scores = combine(facts[dump].title_mentions[entry], facts[other].abstract_mentions[at], taxonomy.title_weight)
-    return candidates(scores, taxonomy)
+    found = matcher()
+    return candidates(score_paper(merged.title, merged.abstract, found), found.taxonomy)
 
 
 def read_listings(dumps_dir: Path, taxonomy: Taxonomy | None = None) -> tuple[list[Dump], list[Facts]]:

@@ -138,7 +138,8 @@ def _write(docs: Path, run: Callable[[Callable[[Files], _Staged]], list[_Staged]
     stale = sorted(before - generated)
     for relative in stale:
         (docs / relative).unlink()
-    _remove_empty_dirs(docs)
+    if stale:  # only deleting files can leave a folder empty
+        _remove_empty_dirs(docs)
     written = sum(len(part.temporary) + part.fresh for part in parts)
     return WriteReport(written=written, unchanged=len(generated) - written, deleted=len(stale))
 
