@@ -424,9 +424,10 @@ def _read(path: Path) -> str:
 # A phrase that may start at a position: (its tokens from the third on, its length in
 # tokens, tags it is a term of, tags it is an exclude phrase of).
 _Candidate = tuple[list[str], int, tuple[int, ...], tuple[int, ...]]
-# What may start at a token: the phrases of two or more tokens by their second token
-# (longest first), and the one-word phrase; either may be None.
-_Start = tuple[dict[str, tuple[_Candidate, ...]] | None, _Candidate | None]
+# What may start at a token: by the token after it, the phrases of two or more tokens with
+# that second token (longest first) followed by the one-word phrase, if any; and what starts
+# there whatever the next token: the one-word phrase alone, or nothing.
+_Start = tuple[dict[str, tuple[_Candidate, ...]], tuple[_Candidate, ...]]
 
 
 @dataclass(frozen=True)
@@ -470,11 +471,9 @@ class Matcher:
                 longer.setdefault(variant[0], {}).setdefault(variant[1], []).append(candidate)
         starts: dict[str, _Start] = {}
         for first in sorted(singles.keys() | longer.keys()):
-            following = longer.get(first)
-            starts[first] = (
-                {second: tuple(found) for second, found in following.items()} if following else None,
-                singles.get(first),
-            )
+            alone = (singles[first],) if first in singles else ()
+            following = longer.get(first, {})
+            starts[first] = ({second: (*found, *alone) for second, found in following.items()}, alone)
         patterns = tuple((number, pattern) for number, tag in enumerate(taxonomy.tags) for pattern in tag.regex)
         words_only = all(_WORD.fullmatch(token) for variant in terms.keys() | excludes.keys() for token in variant)
         return cls(taxonomy=taxonomy, starts=starts, patterns=patterns, words_only=words_only)
@@ -493,11 +492,9 @@ class Matcher:
             covered: dict[int, int] = {}  # tag -> end of its last counted mention
             excluded: dict[int, int] = {}  # tag -> end of its furthest exclude phrase
             tokens.append("")  # every position has a next token
-            for position, (following, single) in found:
+            for position, (following, alone) in found:
                 # Longest first: an exclude phrase is seen before the terms inside it.
-                candidates = following.get(tokens[position + 1], ()) if following is not None else ()
-                if single is not None:
-                    candidates = (*candidates, single)
+                candidates = following.get(tokens[position + 1], alone) if following else alone
                 for rest, size, tags, excluding in candidates:
                     if size > 2 and tokens[position + 2 : position + size] != rest:
                         continue
