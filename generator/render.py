@@ -143,8 +143,11 @@ def _field(key: str, value: object) -> str:
     if key == "title":  # titles do not recur: quoted as they come
         return f"title: {_quoted(escape(str(value), quote=False))}\n"
     if type(value) in (str, tuple):
-        return _recurring_field(key, value)
-    return f"{key}: {yaml_value(value)}\n"  # a list or a mapping: not hashable, so not cached
+        try:
+            return _recurring_field(key, value)
+        except TypeError:  # a tuple holding lists or mappings: not hashable
+            pass
+    return f"{key}: {yaml_value(value)}\n"  # not cached
 
 
 @lru_cache(maxsize=4096, typed=True)
