@@ -80,11 +80,12 @@ def _build(dumps: Sequence[Dump], taxonomy: Taxonomy | None, overrides: Override
     # A paper's title is the title of one of its listings (m.title_from: dump, entry), and
     # its abstract the abstract of one (m.abstract_from): their facts are that listing's.
     slug_of_key = slugs.assign(((m.key, facts[m.title_from[0]].slugs[m.title_from[1]]) for m in merged), str)
+    paper_slugs = [slug_of_key[m.key] for m in merged]
     tags: dict[str, tuple[str, ...]] = {}
     if taxonomy is not None:
         matcher = cache(partial(Matcher.build, taxonomy))  # built if some paper needs scoring here
         ranked = [_candidates(m, dumps, facts, matcher) for m in merged]
-        chosen, _ = choose_tags([slug_of_key[m.key] for m in merged], ranked, taxonomy, overrides)
+        chosen, _ = choose_tags(paper_slugs, ranked, taxonomy, overrides)
         labels = [tag.label for tag in taxonomy.tags]
         labelled: dict[tuple[int, ...], tuple[str, ...]] = {}  # the same tags make the same tuple, once
         for slug, numbers in chosen.items():
@@ -94,13 +95,13 @@ def _build(dumps: Sequence[Dump], taxonomy: Taxonomy | None, overrides: Override
     papers = tuple(
         Paper(
             key=m.key,
-            slug=slug_of_key[m.key],
+            slug=slug,
             title=m.title,
             abstract=m.abstract,
             sources=tuple(m.sources),
-            tags=tags.get(slug_of_key[m.key], ()),
+            tags=tags.get(slug, ()),
         )
-        for m in merged
+        for m, slug in zip(merged, paper_slugs, strict=True)
     )
     return Archive(dumps=tuple(dumps), papers=papers)
 

@@ -71,7 +71,7 @@ def test_adding_papers_leaves_full_numbered_pages_alone(before: int, added: int)
 
 @given(st.text())
 def test_front_matter_reads_back_any_text(text: str) -> None:
-    # Lists and mappings are written as they come; strings and tuples through a cache.
+    # Strings, lists and tuples go through a cache; mappings, and tuples holding them, do not.
     matter = front_matter(
         False, title=text, tags=[text], hide=(text,), feed_title=text, search={"exclude": True}, links=({"to": text},)
     )
