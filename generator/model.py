@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 from operator import attrgetter
 
 
@@ -64,20 +63,20 @@ class Paper:
     abstract: str | None
     sources: tuple[Source, ...]  # sorted by (listed, dump, line)
     tags: tuple[str, ...] = field(default=())
+    # Derived from the sources when the paper is made (pages, feeds and the API ask for them
+    # many times, in every process that renders: set here, they are never computed there);
+    # left out of equality and repr, as they follow from the sources.
+    date: date = field(init=False, repr=False, compare=False)  # the day it was first listed
+    dates: tuple[date, ...] = field(init=False, repr=False, compare=False)  # every day it was listed, oldest first
 
-    # Computed once per paper (pages, feeds and the API ask for them many times); the
-    # frozen dataclass keeps them out of its fields, equality and repr.
-    @cached_property
-    def date(self) -> date:
-        """The day the paper was first listed."""
-        return self.sources[0].listed
-
-    @cached_property
-    def dates(self) -> tuple[date, ...]:
-        """Every distinct day the paper was listed, oldest first."""
+    def __post_init__(self) -> None:
+        first = self.sources[0].listed
         if len(self.sources) == 1:  # most papers
-            return (self.sources[0].listed,)
-        return tuple(sorted({s.listed for s in self.sources}))
+            days: tuple[date, ...] = (first,)
+        else:
+            days = tuple(sorted({source.listed for source in self.sources}))
+        object.__setattr__(self, "date", first)
+        object.__setattr__(self, "dates", days)
 
 
 #: A paper's first listing day (Paper.date), as a sort key: faster than a lambda.
