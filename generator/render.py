@@ -123,6 +123,7 @@ def environment() -> Environment:
         linkify=text.linkify,
         snippet=text.snippet,
         long_date=text.long_date,
+        day_path=text.day_path,
     )
     return env
 
@@ -368,7 +369,7 @@ def page_jobs(papers: Sequence[Paper], related: Mapping[str, Sequence[str]] | No
 
     def day_page(index: int) -> list[tuple[str, str]]:
         day = days()[index]
-        path = f"archive/{day.date:%Y/%m/%d}.md"
+        path = f"archive/{text.day_path(day.date)}.md"
         return [
             (
                 path,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -15,6 +16,14 @@ MONTH_NAMES = (
 # A URL runs to whitespace or a character that cannot be part of one in running text.
 _URL = re.compile(r"\bhttps?://[^\s<>\"'`{}|\\^]+", re.IGNORECASE)
 _TRAILING = ".,;:!?'\")]}"
+
+
+@lru_cache(maxsize=1 << 14)
+def day_path(day: date) -> str:
+    """ "2026/05/30": where a listing day's page is under archive/ (what
+    ``day.strftime("%Y/%m/%d")`` gives, computed once per day: strftime takes ~1.3 µs, and
+    every paper page asks for its day)."""
+    return f"{day.year}/{day.month:02d}/{day.day:02d}"
 
 
 def long_date(day: date) -> str:

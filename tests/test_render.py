@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.render import TAG_PAGE_SIZE, Tag, base_of, front_matter, tag_pages
+from generator.text import day_path
 from tests._papers import paper
+
+
+@given(st.dates())
+def test_day_path_is_the_days_strftime(day: date) -> None:
+    # the archive's day pages were named with strftime before day_path took its place
+    assert day_path(day) == day.strftime("%Y/%m/%d")
 
 
 @pytest.mark.parametrize(
