@@ -18,7 +18,7 @@ from . import collector, slugs
 from .dedupe import Merged, merge, title_key
 from .dumps import read_dumps_with
 from .model import Dump, Notice, Paper
-from .tags import NO_OVERRIDES, Matcher, Overrides, Taxonomy, candidates, choose_tags, score_paper
+from .tags import NO_OVERRIDES, Matcher, Overrides, Taxonomy, candidates, choose_tags, score_paper, spelled
 
 
 @dataclass(frozen=True)
@@ -77,8 +77,8 @@ def build_archive(
 
 def _build(dumps: Sequence[Dump], taxonomy: Taxonomy | None, overrides: Overrides, facts: Sequence[Facts]) -> Archive:
     merged = merge(dumps, [known.keys for known in facts])
-    # A paper's title is the title of one of its listings (m.title_from: dump, entry), and
-    # its abstract the abstract of one (m.abstract_from): their facts are that listing's.
+    # A paper's title is the title of one of its listings (m.title_from: dump, entry): its
+    # slug is that listing's.
     slug_of_key = slugs.assign(((m.key, facts[m.title_from[0]].slugs[m.title_from[1]]) for m in merged), str)
     paper_slugs = [slug_of_key[m.key] for m in merged]
     tags: dict[str, tuple[str, ...]] = {}
@@ -86,12 +86,7 @@ def _build(dumps: Sequence[Dump], taxonomy: Taxonomy | None, overrides: Override
         matcher = cache(partial(Matcher.build, taxonomy))  # built if some paper needs scoring here
         ranked = [_candidates(m, dumps, facts, matcher) for m in merged]
         chosen, _ = choose_tags(paper_slugs, ranked, taxonomy, overrides)
-        labels = [tag.label for tag in taxonomy.tags]
-        labelled: dict[tuple[int, ...], tuple[str, ...]] = {}  # the same tags make the same tuple, once
-        for slug, numbers in chosen.items():
-            if numbers not in labelled:
-                labelled[numbers] = tuple(labels[number] for number in numbers)
-            tags[slug] = labelled[numbers]
+        tags = spelled(chosen, [tag.label for tag in taxonomy.tags])
     papers = tuple(
         Paper(
             key=m.key,
@@ -111,9 +106,9 @@ def _candidates(
 ) -> tuple[int, ...]:
     """A paper's candidate tags: those of the listing its title comes from when the paper's
     abstract is that listing's too (most papers: listed once, or listed again with the same
-    abstract), else scored on its title and abstract with `matcher()`."""
+    abstract, or with none), else scored on its title and abstract with `matcher()`."""
     dump, entry = merged.title_from
-    if merged.abstract_from is None or dumps[dump].entries[entry].abstract == merged.abstract:
+    if dumps[dump].entries[entry].abstract == merged.abstract:
         return facts[dump].candidates[entry]
     found = matcher()
     return candidates(score_paper(merged.title, merged.abstract, found), found.taxonomy)

@@ -33,7 +33,7 @@ def better_abstract(current: str | None, candidate: str | None) -> str | None:
 class Merged:
     """A paper being gathered from its listings (mutable, internal to dedupe)."""
 
-    __slots__ = ("abstract", "abstract_from", "first", "key", "sources", "title", "title_from")
+    __slots__ = ("abstract", "first", "key", "sources", "title", "title_from")
 
     def __init__(self, key: str, title: str, first: Source, at: tuple[int, int]) -> None:
         self.key = key
@@ -41,9 +41,7 @@ class Merged:
         self.first = first
         self.abstract: str | None = None
         self.sources: list[Source] = []
-        # Which listings the title and the abstract come from: (dump, entry) indexes.
-        self.title_from = at
-        self.abstract_from: tuple[int, int] | None = None
+        self.title_from = at  # the listing the title comes from: (dump, entry) indexes
 
 
 def merge(dumps: Sequence[Dump], keys: Sequence[Sequence[str]] | None = None) -> list[Merged]:
@@ -66,9 +64,7 @@ def merge(dumps: Sequence[Dump], keys: Sequence[Sequence[str]] | None = None) ->
             elif _source_order(source) < _source_order(merged.first):
                 merged.title, merged.first, merged.title_from = entry.title, source, (number, index)
             merged.sources.append(source)
-            abstract = better_abstract(merged.abstract, entry.abstract)
-            if abstract is not merged.abstract:
-                merged.abstract, merged.abstract_from = abstract, (number, index)
+            merged.abstract = better_abstract(merged.abstract, entry.abstract)
     for merged in by_key.values():
         if len(merged.sources) > 1:  # most papers are listed once
             merged.sources.sort(key=_source_order)

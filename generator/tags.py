@@ -590,16 +590,25 @@ def assign_tags(
     ranked = [candidates(raw, taxonomy) for raw in scores]
     chosen, unpublished = choose_tags(slugs, ranked, taxonomy, overrides)
     tag_names = tuple(tag.name for tag in taxonomy.tags)
-    named: dict[tuple[int, ...], tuple[str, ...]] = {}  # the same tags make the same tuple, once
-    for numbers in chosen.values():
-        if numbers not in named:
-            named[numbers] = tuple(tag_names[number] for number in numbers)
     return Tagging(
-        tags={slug: named[numbers] for slug, numbers in chosen.items()},
+        tags=spelled(chosen, tag_names),
         unpublished=unpublished,
         raw_scores=dict(zip(slugs, scores, strict=True)),
         tag_names=tag_names,
     )
+
+
+def spelled(chosen: Mapping[str, tuple[int, ...]], words: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """Each paper's tags of :func:`choose_tags` (indexes) as ``words[index]`` (the tags' names
+    or labels); papers with the same tags share one tuple."""
+    made: dict[tuple[int, ...], tuple[str, ...]] = {}
+    spelt: dict[str, tuple[str, ...]] = {}
+    for slug, numbers in chosen.items():
+        found = made.get(numbers)
+        if found is None:
+            found = made[numbers] = tuple(words[number] for number in numbers)
+        spelt[slug] = found
+    return spelt
 
 
 def choose_tags(
