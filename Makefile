@@ -27,14 +27,9 @@ test: deps browser
 docs: deps
 	$(PY) -m generator build
 
-## site: generate, then build site/ with mkdocs --strict (site/ is replaced only on success)
-site: docs
-	rm -rf .site-new
-	$(PY) -m mkdocs build --strict --site-dir .site-new
-	rm -rf .site-old
-	if [ -d site ]; then mv site .site-old; fi
-	mv .site-new site
-	rm -rf .site-old
+## site: generate, then build with mkdocs --strict; site/ (a link to the build in .site/) changes only on success
+site: deps
+	$(PY) -m generator site
 
 ## serve: preview the site at http://127.0.0.1:8000/ (rebuilds on changes)
 serve: docs
@@ -50,4 +45,4 @@ bench: deps
 	$(PY) bench/bench_parse.py
 
 clean:
-	rm -rf site .site-new .site-old .pytest_cache .ruff_cache
+	rm -rf site .site .pytest_cache .ruff_cache

@@ -16,14 +16,15 @@ from . import dumps as dump_files
 from .archive import Archive, build_archive, load_archive
 from .dates import date_from_name
 from .dedupe import title_key
-from .errors import ArchiveError, InputError
+from .errors import ArchiveError, InputError, LocatedError
 from .model import Dump, Notice
 from .parse import decode, parse_dump
 from .related import related_papers
 from .render import site_jobs
+from .site import publish_site
 from .slugs import slug_of
 from .tags import NO_OVERRIDES, Overrides, Taxonomy, assign_tags, load_overrides, load_taxonomy, tag_report
-from .write import write_jobs
+from .write import locked, write_jobs
 
 DUMPS = Path("dumps")
 DOCS = Path("docs")
@@ -32,8 +33,8 @@ OVERRIDES = Path("taxonomy/overrides.yml")
 MKDOCS_YML = Path("mkdocs.yml")
 
 
-def site_url_of(config: Path) -> str:
-    """The site_url of an mkdocs.yml (with its !ENV tags resolved), or ""."""
+def config_value(config: Path, name: str) -> str:
+    """A setting of an mkdocs.yml (with its !ENV tags resolved), or ""."""
     if not config.is_file():
         return ""
     import yaml
@@ -41,7 +42,7 @@ def site_url_of(config: Path) -> str:
 
     with config.open(encoding="utf-8") as stream:
         data = yaml.load(stream, Loader=get_yaml_loader())
-    return str((data or {}).get("site_url") or "")
+    return str((data or {}).get(name) or "")
 
 
 def read_tag_rules(taxonomy: Path, overrides: Path | None) -> tuple[Taxonomy, Overrides]:
@@ -74,8 +75,8 @@ def reporting_errors() -> Iterator[None]:
     """Turn the library's errors into `file:line: message` and exit code 1."""
     try:
         yield
-    except InputError as error:
-        if os.environ.get("GITHUB_ACTIONS") == "true":
+    except LocatedError as error:
+        if isinstance(error, InputError) and os.environ.get("GITHUB_ACTIONS") == "true":
             click.echo(github_annotation(error))
         click.echo(str(error), err=True)
         sys.exit(1)
@@ -126,6 +127,14 @@ def main() -> None:
     """Paper Archive: turn Hugging Face Papers dumps into an archive website."""
 
 
+site_url_option = click.option(
+    "--site-url",
+    envvar="SITE_URL",
+    default=None,
+    help="Address the site is published at (default: $SITE_URL, else mkdocs.yml's site_url).",
+)
+
+
 @main.command()
 @dumps_option
 @click.option(
@@ -137,26 +146,57 @@ def main() -> None:
     help="MkDocs docs folder to write the generated pages into.",
 )
 @taxonomy_options
-@click.option(
-    "--site-url",
-    envvar="SITE_URL",
-    default=None,
-    help="Address the site is published at (default: $SITE_URL, else mkdocs.yml's site_url).",
-)
+@site_url_option
 def build(dumps_dir: Path, docs_dir: Path, taxonomy: Path, overrides: Path | None, site_url: str | None) -> None:
     """Read every dump and write the site's pages into DOCS."""
     with reporting_errors():
-        rules, corrections = read_tag_rules(taxonomy, overrides)
-        archive = load_archive(dumps_dir, rules, corrections)
-        show_warnings(archive.warnings)
-        url = site_url if site_url is not None else site_url_of(MKDOCS_YML)
-        jobs = site_jobs(archive.papers, related_papers(archive.papers), url)
+        generate(dumps_dir, docs_dir, taxonomy, overrides, site_url)
+
+
+@main.command()
+@dumps_option
+@taxonomy_options
+@site_url_option
+@click.option(
+    "--site-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("site"),
+    show_default=True,
+    help="Where the site is published (a link to its newest whole build in .site/).",
+)
+def site(dumps_dir: Path, taxonomy: Path, overrides: Path | None, site_url: str | None, site_dir: Path) -> None:
+    """Build the pages, then the site with `mkdocs build --strict`; SITE_DIR changes only on success."""
+    docs_dir = Path(config_value(MKDOCS_YML, "docs_dir") or DOCS)
+    with reporting_errors(), locked(docs_dir, waiting=lambda: _waiting(docs_dir)):
+        generate(dumps_dir, docs_dir, taxonomy, overrides, site_url)
+        build = publish_site(MKDOCS_YML, site_dir)
+    click.echo(f"Built the site into {build}; {site_dir} now points at it.")
+
+
+def generate(dumps_dir: Path, docs_dir: Path, taxonomy: Path, overrides: Path | None, site_url: str | None) -> None:
+    """The pages of every dump, written into `docs_dir`; prints the warnings and a summary."""
+    rules, corrections = read_tag_rules(taxonomy, overrides)
+    archive = load_archive(dumps_dir, rules, corrections)
+    show_warnings(archive.warnings)
+    url = site_url if site_url is not None else config_value(MKDOCS_YML, "site_url")
+    jobs = site_jobs(archive.papers, related_papers(archive.papers), url)
+    with locked(docs_dir, waiting=lambda: _waiting(docs_dir)):
         report = write_jobs(docs_dir, jobs)
+    if report.foreign:
+        click.echo(
+            f"warning: {len(report.foreign)} files in the generated folders were not written by a build "
+            f"(left alone; MkDocs publishes them), e.g. {docs_dir / report.foreign[0]}",
+            err=True,
+        )
     total = report.written + report.unchanged
     click.echo(
         f"{len(archive.papers)} papers from {len(archive.dumps)} dumps ({archive.listings} listings); "
         f"{total} files: {report.written} written, {report.unchanged} unchanged, {report.deleted} deleted."
     )
+
+
+def _waiting(docs_dir: Path) -> None:
+    click.echo(f"waiting for another build of {docs_dir} to end", err=True)
 
 
 @main.command()

@@ -9,8 +9,8 @@ class ArchiveError(Exception):
     """Base class of every error the generator reports to a user."""
 
 
-class InputError(ArchiveError):
-    """Something wrong in a file the user gave us, at a known place."""
+class LocatedError(ArchiveError):
+    """An error about one file (at a line, when known): printed as `file:line: message`."""
 
     def __init__(self, path: str | Path, message: str, line: int | None = None) -> None:
         self.path = str(path)
@@ -22,9 +22,13 @@ class InputError(ArchiveError):
         where = f"{self.path}:{self.line}" if self.line is not None else self.path
         return f"{where}: {self.message}"
 
-    def __reduce__(self) -> tuple[type[InputError], tuple[str, str, int | None]]:
+    def __reduce__(self) -> tuple[type[LocatedError], tuple[str, str, int | None]]:
         # pickled with its own arguments (a worker process sends its errors back pickled)
         return type(self), (self.path, self.message, self.line)
+
+
+class InputError(LocatedError):
+    """Something wrong in a file the user gave us, at a known place."""
 
 
 class DumpError(InputError):
@@ -33,3 +37,7 @@ class DumpError(InputError):
 
 class ConfigError(InputError):
     """A taxonomy or overrides file that is invalid."""
+
+
+class OutputError(LocatedError):
+    """A file or folder of the output that cannot be written (a full disk, a symlink, a lock)."""

@@ -1,37 +1,50 @@
-"""Write generated files into docs/: only what changed, never half-written.
+"""Write generated files into docs/: only what changed, never half-written, never outside.
 
-The generator owns a fixed set of paths under docs/ (OWNED_FILES, OWNED_DIRS). A build
-produces the files one by one:
+The generator owns a fixed set of paths under docs/ (OWNED_FILES, OWNED_DIRS) and records
+every file it wrote in a manifest, docs/.generated. A build:
 
-1. each new or changed file is written to a temporary name next to its final one
-   (unchanged files are left alone, so their modification times stay); an owned folder
-   that does not exist yet (a first build) is instead written whole into a temporary
-   folder next to it (``docs/papers.pa-tmp/``), which saves a rename per file;
-2. once every file has been produced, the temporary files and folders are renamed into
-   place (atomic per file and per folder) and the owned files that are no longer
-   generated are deleted.
+0. takes docs/.generator.lock (one build of a docs folder at a time: a second one waits),
+   refuses to go on when an owned path is a symlink or not a plain folder (file), and removes
+   what a killed build left behind (temporary files and folders);
+1. writes each new or changed file to a temporary name next to its final one (unchanged files
+   are left alone, so their modification times stay); an owned folder that does not exist yet
+   (a first build) is instead written whole into a temporary folder next to it
+   (``docs/papers.pa-tmp/``), which saves a rename per file;
+2. once every file has been produced, writes the new manifest as docs/.generated.pending,
+   renames the temporary files and folders into place, deletes the files of the old manifest
+   that are no longer generated, writes the manifest and removes the pending one.
 
-An error before step 2 (in rendering, or writing a temporary file) removes the
-temporary files and folders and leaves docs/ as it was.
-Files outside OWNED (the hand-written pages) are never read, written or deleted.
+An error before step 2 (rendering, a full disk) removes the temporary files and folders and
+leaves docs/ as it was. A build killed during step 2 leaves the pending manifest behind: MkDocs
+refuses such a docs/ (overrides/hooks.py) and the next build finishes the job, as it owns the
+files of both manifests. Only files a manifest lists are ever deleted; no symlink is followed;
+files outside OWNED (the hand-written pages) are never read, written or deleted.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
-from collections.abc import Callable, Iterable, Sequence
+import stat
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import parallel
-from .errors import ArchiveError
+from .errors import ArchiveError, OutputError
 
 #: what the generator owns under docs/: the home page and these folders.
 OWNED_FILES = ("index.md",)
 OWNED_DIRS = ("papers", "tags", "archive", "feeds", "api")
-_TEMP_SUFFIX = ".pa-tmp"
-_CREATE = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+#: the files the last build wrote (dot files: MkDocs leaves them out of the site)
+MANIFEST = ".generated"
+PENDING = ".generated.pending"
+LOCK = ".generator.lock"
+TEMP_SUFFIX = ".pa-tmp"
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+_CREATE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | getattr(os, "O_BINARY", 0)
 
 
 @dataclass(frozen=True)
@@ -39,19 +52,97 @@ class WriteReport:
     written: int
     unchanged: int
     deleted: int
+    #: files in the owned folders that no build recorded writing: left alone
+    foreign: tuple[str, ...] = ()
 
 
 def owned(relative: str) -> bool:
-    first = relative.split("/", 1)[0]
-    return relative in OWNED_FILES or (first in OWNED_DIRS and "/" in relative)
+    """Whether the generator may write `relative` (a path under docs/, "/"-separated)."""
+    parts = relative.split("/")
+    if any(part in ("", ".", "..") or not part.isprintable() for part in parts):
+        return False
+    return relative in OWNED_FILES or (parts[0] in OWNED_DIRS and len(parts) > 1)
+
+
+# --- the lock ---------------------------------------------------------------------------
+
+_HELD: dict[str, int] = {}  # docs folders whose lock this process holds: how many times taken
+
+
+@contextmanager
+def locked(docs: Path, waiting: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold docs/.generator.lock while the block runs: builds of one docs folder never overlap.
+
+    A second build waits for the first (calling `waiting` once, if given). The lock is an
+    fcntl lock, so the system releases it when its holder dies; a process may take it again
+    while it holds it (``generator site`` holds it around the build and MkDocs).
+    """
+    try:
+        docs.mkdir(parents=True, exist_ok=True)
+        key = os.path.realpath(docs)
+        if key in _HELD:
+            _HELD[key] += 1
+            try:
+                yield
+            finally:
+                _HELD[key] -= 1
+            return
+        descriptor = os.open(docs / LOCK, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o644)
+    except OSError as error:
+        raise _output_error(error, docs / LOCK) from None
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting is not None:
+                waiting()
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        _HELD[key] = 1
+        try:
+            yield
+        finally:
+            del _HELD[key]
+    finally:
+        os.close(descriptor)  # releases the lock
+
+
+# --- what is in docs/ -------------------------------------------------------------------
+
+
+def check_owned(docs: Path) -> None:
+    """Refuse an owned path that is a symlink, or a folder (file) that is something else:
+    the generator would otherwise write or delete through it, outside docs/."""
+    if not docs.is_dir():
+        raise OutputError(docs, "not a folder")
+    for name, kind, is_kind in [
+        *((name, "folder", stat.S_ISDIR) for name in OWNED_DIRS),
+        *((name, "file", stat.S_ISREG) for name in OWNED_FILES),
+    ]:
+        mode = _lstat_mode(docs / name)
+        if mode is None or is_kind(mode):
+            continue
+        what = "a symbolic link" if stat.S_ISLNK(mode) else f"not a plain {kind}"
+        raise OutputError(
+            docs / name,
+            f"is {what}: the generator writes this {kind} itself and never follows links out of "
+            f"{docs}; remove it (the build makes it again)",
+        )
 
 
 def existing_files(docs: Path) -> set[str]:
-    """The generated files currently in docs/."""
-    found = {name for name in OWNED_FILES if (docs / name).is_file()}
+    """The regular files currently in the owned paths of docs/ (symlinks are not followed)."""
+    found, _ = _scan(docs)
+    return found
+
+
+def _scan(docs: Path) -> tuple[set[str], list[str]]:
+    """The regular files in the owned paths, and the temporary files among them."""
+    found = {name for name in OWNED_FILES if stat.S_ISREG(_lstat_mode(docs / name) or 0)}
     for folder in OWNED_DIRS:
         _walk(docs / folder, folder, found)
-    return found
+    temporary = [name for name in found if name.endswith(TEMP_SUFFIX)]
+    found.difference_update(temporary)
+    return found, temporary
 
 
 def _walk(directory: Path | str, relative: str, found: set[str]) -> None:
@@ -63,9 +154,34 @@ def _walk(directory: Path | str, relative: str, found: set[str]) -> None:
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
                 _walk(entry.path, f"{relative}/{entry.name}", found)
-            elif entry.is_file():
+            elif entry.is_file(follow_symlinks=False):
                 found.add(f"{relative}/{entry.name}")
 
+
+def read_manifest(docs: Path) -> set[str]:
+    """The files the builds recorded writing: the manifest's, and a killed build's pending ones."""
+    recorded: set[str] = set()
+    for name in (MANIFEST, PENDING):
+        try:
+            descriptor = os.open(docs / name, os.O_RDONLY | _NOFOLLOW)
+        except FileNotFoundError:
+            continue
+        except OSError as error:
+            raise _output_error(error, docs / name) from None
+        with os.fdopen(descriptor, encoding="utf-8", errors="replace") as stream:
+            recorded.update(line for line in stream.read().split("\n") if owned(line))
+    return recorded
+
+
+def _recover(docs: Path, temporary: Iterable[str]) -> None:
+    """Remove what a killed build left: temporary files and the temporary owned folders."""
+    for relative in temporary:
+        (docs / relative).unlink(missing_ok=True)
+    for name in (*OWNED_DIRS, *OWNED_FILES, MANIFEST, PENDING):
+        _clear(docs / f"{name}{TEMP_SUFFIX}")
+
+
+# --- writing ----------------------------------------------------------------------------
 
 Files = Iterable[tuple[str, str | bytes]]
 #: a part of the site that can be produced on its own: a function giving some of its files
@@ -109,61 +225,86 @@ def write_jobs(docs: Path, jobs: Sequence[Job], workers: int | None = None) -> W
 
 
 def _write(docs: Path, run: Callable[[Callable[[Files], _Staged]], list[_Staged]]) -> WriteReport:
-    before = existing_files(docs)
-    root = os.fspath(docs)
-    # Owned folders absent from docs/ are staged whole: folder -> its temporary folder,
-    # emptied of what a build that was killed may have left there.
-    fresh = {folder: f"{root}/{folder}{_TEMP_SUFFIX}" for folder in OWNED_DIRS if not _lexists(docs / folder)}
-    for temporary_root in fresh.values():
-        _clear(temporary_root)
-    try:
-        parts = run(lambda files: _stage(root, before, fresh, files))
-        generated = frozenset().union(*(part.generated for part in parts))
-        if len(generated) < sum(len(part.generated) for part in parts):
+    with locked(docs):
+        check_owned(docs)
+        before, temporary = _scan(docs)
+        recorded = read_manifest(docs)
+        _recover(docs, temporary)
+        root = os.fspath(docs)
+        # Owned folders absent from docs/ are staged whole: folder -> its temporary folder.
+        fresh = {folder: f"{root}/{folder}{TEMP_SUFFIX}" for folder in OWNED_DIRS if _lstat_mode(docs / folder) is None}
+        parts: list[_Staged] = []
+        try:
+            parts = run(lambda files: _stage(root, before, fresh, files))
+            generated = frozenset().union(*(part.generated for part in parts))
+            if len(generated) < sum(len(part.generated) for part in parts):
+                twice = sorted(path for path in generated if sum(path in part.generated for part in parts) > 1)
+                raise ArchiveError(f"refusing to write {twice[0]!r}: not a generated path, or written twice")
+            # what this build may leave in docs/ if it is killed from here on: its files and
+            # the recorded ones it has not deleted yet
+            _write_text(docs / PENDING, _listing(generated | (recorded & before)))
+        except BaseException as error:
             _unstage(parts)
-            twice = sorted(path for path in generated if sum(path in part.generated for part in parts) > 1)
-            raise ArchiveError(f"refusing to write {twice[0]!r}: not a generated path, or written twice")
-    except BaseException:
-        for temporary_root in fresh.values():
-            shutil.rmtree(temporary_root, ignore_errors=True)
-        _sweep(docs, before)
-        raise
+            _recover(docs, [])
+            if isinstance(error, OSError):
+                raise _output_error(error, docs / PENDING) from None
+            raise
+        try:
+            return _commit(docs, parts, fresh, before, recorded, generated)
+        except OSError as error:
+            raise _output_error(
+                error, docs, "; the build stopped half-way (docs/ is marked unfinished): run it again"
+            ) from None
+
+
+def _commit(
+    docs: Path,
+    parts: list[_Staged],
+    fresh: dict[str, str],
+    before: set[str],
+    recorded: set[str],
+    generated: frozenset[str],
+) -> WriteReport:
+    """Step 2: move the staged files into place, delete the stale ones, record the manifest."""
     for part in parts:
         for temporary, target in part.temporary:
             os.replace(temporary, target)  # noqa: PTH105 - once per file: plain strings, no Path objects
     for folder, temporary_root in fresh.items():
-        if Path(temporary_root).is_dir():
+        if _lstat_mode(Path(temporary_root)) is not None:
             Path(temporary_root).rename(docs / folder)
-
-    stale = sorted(before - generated)
+    stale = sorted((before & recorded) - generated)
     for relative in stale:
-        (docs / relative).unlink()
+        (docs / relative).unlink(missing_ok=True)
     if stale:  # only deleting files can leave a folder empty
         _remove_empty_dirs(docs)
+    _write_text(docs / MANIFEST, _listing(generated))
+    (docs / PENDING).unlink()
     written = sum(len(part.temporary) + part.fresh for part in parts)
-    return WriteReport(written=written, unchanged=len(generated) - written, deleted=len(stale))
+    foreign = tuple(sorted(before - recorded - generated))
+    return WriteReport(written=written, unchanged=len(generated) - written, deleted=len(stale), foreign=foreign)
 
 
 def _stage(root: str, before: set[str], fresh: dict[str, str], files: Files) -> _Staged:
     """Write the new and changed files of `files` to their temporary names.
 
     On an error, removes the temporary files it wrote next to existing ones (the parent
-    removes the temporary folders) and raises it.
+    removes the temporary folders) and raises it (an OSError as an OutputError).
     """
     generated: set[str] = set()
     staged: list[tuple[str, str]] = []
-    made: set[str] = set()  # folders known to exist
+    made: set[str] = {root}  # folders known to exist (and to be plain folders)
     fresh_files = 0
+    relative = ""
     try:
         for relative, content in files:
-            parts = relative.split("/")
-            if not owned(relative) or ".." in parts or "." in parts or "" in parts or relative in generated:
+            if not owned(relative) or relative in generated:
                 raise ArchiveError(f"refusing to write {relative!r}: not a generated path, or written twice")
             generated.add(relative)
             data = content.encode("utf-8") if isinstance(content, str) else content
-            temporary_root = fresh.get(parts[0]) if len(parts) > 1 else None
+            first, _, rest = relative.partition("/")
+            temporary_root = fresh.get(first) if rest else None
             if temporary_root is not None:
-                path = temporary_root + relative[len(parts[0]) :]
+                path = f"{temporary_root}/{rest}"
                 _ensure_parent(path, made)
                 _write_file(path, data)
                 fresh_files += 1
@@ -171,25 +312,15 @@ def _stage(root: str, before: set[str], fresh: dict[str, str], files: Files) -> 
             target = f"{root}/{relative}"
             if relative in before and _same(target, data):
                 continue
-            temporary = target + _TEMP_SUFFIX
-            _ensure_parent(temporary, made)
-            _write_file(temporary, data)
-            staged.append((temporary, target))
-    except BaseException:
+            _ensure_parent(target, made)
+            staged.append((target + TEMP_SUFFIX, target))  # before writing: removed if that fails
+            _write_file(target + TEMP_SUFFIX, data)
+    except BaseException as error:
         _unstage([_Staged(frozenset(), tuple(staged), 0)])
+        if isinstance(error, OSError):
+            raise _output_error(error, f"{root}/{relative}") from None
         raise
     return _Staged(frozenset(generated), tuple(staged), fresh_files)
-
-
-def _sweep(docs: Path, before: set[str]) -> None:
-    """Remove the temporary files a process that died could not report (those of the others are
-    gone already): any owned file with the temporary suffix, which only a build writes."""
-    now = {f"{name}{_TEMP_SUFFIX}" for name in OWNED_FILES if (docs / f"{name}{_TEMP_SUFFIX}").is_file()}
-    for folder in OWNED_DIRS:
-        _walk(docs / folder, folder, now)
-    for relative in now - before:
-        if relative.endswith(_TEMP_SUFFIX):
-            (docs / relative).unlink(missing_ok=True)
 
 
 def _unstage(parts: Iterable[_Staged]) -> None:
@@ -198,15 +329,25 @@ def _unstage(parts: Iterable[_Staged]) -> None:
             Path(temporary).unlink(missing_ok=True)
 
 
-def _lexists(path: Path) -> bool:
-    return path.exists() or path.is_symlink()
+def _lstat_mode(path: Path) -> int | None:
+    try:
+        return path.lstat().st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return None
 
 
 def _ensure_parent(path: str, made: set[str]) -> None:
+    """Make the folders above `path` that are missing; refuse one that is a symlink."""
     parent = path.rpartition("/")[0]
-    if parent not in made:
-        os.makedirs(parent, exist_ok=True)  # noqa: PTH103 - once per folder, but paths stay strings
-        made.add(parent)
+    if parent in made:
+        return
+    _ensure_parent(parent, made)
+    try:
+        os.mkdir(parent)  # noqa: PTH102 - once per folder, but paths stay strings
+    except FileExistsError:
+        if not stat.S_ISDIR(os.lstat(parent).st_mode):
+            raise OutputError(parent, "is a symbolic link or a file where the generator writes a folder") from None
+    made.add(parent)
 
 
 def _write_file(path: str, data: bytes) -> None:
@@ -219,9 +360,22 @@ def _write_file(path: str, data: bytes) -> None:
         os.close(descriptor)
 
 
-def _clear(path: str) -> None:
-    """Remove what a build that was killed may have left at a temporary path."""
-    leftover = Path(path)
+def _write_text(path: Path, text: str) -> None:
+    """Write a whole file under its name at once (through a temporary file)."""
+    temporary = f"{path}{TEMP_SUFFIX}"
+    Path(temporary).unlink(missing_ok=True)
+    _write_file(temporary, text.encode("utf-8"))
+    os.replace(temporary, path)  # noqa: PTH105
+
+
+def _listing(names: Iterable[str]) -> str:
+    return "".join(f"{name}\n" for name in sorted(names))
+
+
+def _clear(leftover: Path) -> None:
+    """Remove a temporary file or folder (never what a symlink points to)."""
+    if _lstat_mode(leftover) is None:
+        return
     if leftover.is_dir() and not leftover.is_symlink():
         shutil.rmtree(leftover)
     else:
@@ -231,19 +385,20 @@ def _clear(path: str) -> None:
 def _same(path: str, data: bytes) -> bool:
     # Once per file of a rebuild: plain strings rather than Path objects.
     try:
-        if os.stat(path).st_size != len(data):  # noqa: PTH116
-            return False
-        with open(path, "rb") as stream:  # noqa: PTH123
-            return stream.read() == data
+        descriptor = os.open(path, os.O_RDONLY | _NOFOLLOW)
     except OSError:
         return False
+    with os.fdopen(descriptor, "rb") as stream:
+        if os.fstat(descriptor).st_size != len(data):
+            return False
+        return stream.read() == data
 
 
 def _remove_empty_dirs(docs: Path) -> None:
     """Remove the empty folders inside the owned folders, deepest first."""
     for folder in OWNED_DIRS:
         root = docs / folder
-        if not root.is_dir():
+        if _lstat_mode(root) is None:
             continue
         for path, _, names in os.walk(root, topdown=False):  # a folder after the folders in it
             if not names and path != os.fspath(root):
@@ -251,3 +406,8 @@ def _remove_empty_dirs(docs: Path) -> None:
                     empty = next(entries, None) is None  # its own empty folders are gone now
                 if empty:
                     Path(path).rmdir()
+
+
+def _output_error(error: OSError, path: str | Path, more: str = "") -> OutputError:
+    """An OSError met while writing `path`, as `path: what is wrong`."""
+    return OutputError(path, f"cannot write: {(error.strerror or str(error)).lower()}{more}")

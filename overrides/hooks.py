@@ -54,6 +54,7 @@ from generator.api import gzip_bytes
 from generator.search import engine_of_docs
 from generator.sitemaps import split_sitemap
 from generator.slugs import slug_of
+from generator.write import PENDING, TEMP_SUFFIX
 
 #: In a generated page, what follows this line is never searched (see HtmlPage).
 SEARCH_END = "<!-- search end -->\n"
@@ -160,6 +161,18 @@ def chrome_file(base_url: str) -> tuple[str, str]:
         digest = hashlib.sha256(script.encode()).hexdigest()[:8]
         _CHROME_FILES[base_url] = (f"chrome.{digest}.js", script)
     return _CHROME_FILES[base_url]
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    """Refuse a docs/ that a killed generator left half-written (see generator.write)."""
+    docs = Path(config.docs_dir)
+    leftover = next((file.src_uri for file in files if file.src_uri.endswith(TEMP_SUFFIX)), None)
+    if (docs / PENDING).exists() or leftover:
+        raise BuildError(
+            f"{docs / (leftover or PENDING)}: the generator was stopped while writing {docs}; "
+            "run `python -m generator build` again before building the site"
+        )
+    return files
 
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:

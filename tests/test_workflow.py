@@ -433,9 +433,17 @@ _SHELL_CALLS = {
 }
 
 
+#: generator/site.py runs MkDocs (`sys.executable -m mkdocs build`), and nothing else
+_RUNS_MKDOCS = "generator/site.py"
+
+
 def test_the_generator_never_shells_out() -> None:
     offenders = []
+    site = (ROOT / _RUNS_MKDOCS).read_text(encoding="utf-8")
+    assert site.count("subprocess.run(") == 1 and '[sys.executable, "-m", "mkdocs", "build"' in site
     for source in sorted((ROOT / "generator").rglob("*.py")):
+        if source.relative_to(ROOT).as_posix() == _RUNS_MKDOCS:
+            continue
         tree = ast.parse(source.read_text(encoding="utf-8"), filename=str(source))
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
