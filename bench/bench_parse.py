@@ -37,7 +37,7 @@ def main() -> None:
             start = time.perf_counter()
             dumps = read_dumps(folder)
             stages["read+parse"].append(time.perf_counter() - start)
-            merged = merge(dumps)
+            merged, _ = merge(dumps)
             stages["read+parse+dedupe"].append(time.perf_counter() - start)
             slugs.assign((m.key, m.title) for m in merged)
             stages["read+parse+dedupe+slugs"].append(time.perf_counter() - start)

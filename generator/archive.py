@@ -9,7 +9,7 @@ listing, and come after.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path
@@ -18,6 +18,7 @@ from . import collector, slugs
 from .dedupe import Merged, merge, title_key
 from .dumps import read_dumps_with
 from .model import Dump, Notice, Paper
+from .permalinks import read_permalinks
 from .tags import NO_OVERRIDES, Matcher, Overrides, Taxonomy, candidates, choose_tags, score_paper, spelled
 
 
@@ -25,10 +26,11 @@ from .tags import NO_OVERRIDES, Matcher, Overrides, Taxonomy, candidates, choose
 class Archive:
     dumps: tuple[Dump, ...]
     papers: tuple[Paper, ...]  # in first-listed order
+    merge_warnings: tuple[Notice, ...] = ()  # listings with one title kept as different papers
 
     @property
     def warnings(self) -> tuple[Notice, ...]:
-        return tuple(notice for dump in self.dumps for notice in dump.warnings)
+        return (*(notice for dump in self.dumps for notice in dump.warnings), *self.merge_warnings)
 
     @property
     def listings(self) -> int:
@@ -63,23 +65,33 @@ def build_archive(
     taxonomy: Taxonomy | None = None,
     overrides: Overrides = NO_OVERRIDES,
     facts: Sequence[Facts] | None = None,
+    permalinks: Mapping[str, str] | None = None,
 ) -> Archive:
     """The deduplicated, tagged archive of parsed dumps (pure). Without a taxonomy, no tags.
 
     `facts`: each dump's :func:`listing_facts` with the same taxonomy, if they are known
-    already (:func:`read_listings`); otherwise they are worked out here."""
+    already (:func:`read_listings`); otherwise they are worked out here. `permalinks`: the
+    slugs recorded for papers (generator.permalinks), by key."""
     with collector.paused():
         if facts is None:
             matcher = Matcher.build(taxonomy) if taxonomy is not None else None
             facts = [listing_facts(dump, matcher) for dump in dumps]
-        return _build(dumps, taxonomy, overrides, facts)
+        return _build(dumps, taxonomy, overrides, facts, permalinks or {})
 
 
-def _build(dumps: Sequence[Dump], taxonomy: Taxonomy | None, overrides: Overrides, facts: Sequence[Facts]) -> Archive:
-    merged = merge(dumps, [known.keys for known in facts])
+def _build(
+    dumps: Sequence[Dump],
+    taxonomy: Taxonomy | None,
+    overrides: Overrides,
+    facts: Sequence[Facts],
+    permalinks: Mapping[str, str],
+) -> Archive:
+    merged, warnings = merge(dumps, [known.keys for known in facts])
     # A paper's title is the title of one of its listings (m.title_from: dump, entry): its
     # slug is that listing's.
-    slug_of_key = slugs.assign(((m.key, facts[m.title_from[0]].slugs[m.title_from[1]]) for m in merged), str)
+    slug_of_key = slugs.assign(
+        ((m.key, facts[m.title_from[0]].slugs[m.title_from[1]]) for m in merged), str, permalinks
+    )
     paper_slugs = [slug_of_key[m.key] for m in merged]
     tags: dict[str, tuple[str, ...]] = {}
     if taxonomy is not None:
@@ -98,7 +110,7 @@ def _build(dumps: Sequence[Dump], taxonomy: Taxonomy | None, overrides: Override
         )
         for m, slug in zip(merged, paper_slugs, strict=True)
     )
-    return Archive(dumps=tuple(dumps), papers=papers)
+    return Archive(dumps=tuple(dumps), papers=papers, merge_warnings=tuple(warnings))
 
 
 def _candidates(
@@ -125,4 +137,4 @@ def read_listings(dumps_dir: Path, taxonomy: Taxonomy | None = None) -> tuple[li
 def load_archive(dumps_dir: Path, taxonomy: Taxonomy | None = None, overrides: Overrides = NO_OVERRIDES) -> Archive:
     """Read every dump of a folder into the archive."""
     dumps, facts = read_listings(dumps_dir, taxonomy)
-    return build_archive(dumps, taxonomy, overrides, facts)
+    return build_archive(dumps, taxonomy, overrides, facts, read_permalinks(dumps_dir))

@@ -7,6 +7,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from .dedupe import title_key
 from .errors import ArchiveError, InputError, LocatedError
 from .model import Dump, Notice
 from .parse import decode, parse_dump
+from .permalinks import FILE_NAME, read_permalinks, write_permalinks
 from .related import related_papers
 from .render import site_jobs
 from .site import publish_site
@@ -222,17 +224,36 @@ def add(file: Path, day: datetime | None, dumps_dir: Path) -> None:
         if target.exists():
             raise InputError(target, "a dump with this name is already filed; give the new one another name or date")
         show_warnings(dump.warnings)
-        known = {paper.key for paper in build_archive(existing).papers} if existing else set()
-        keys = {title_key(entry.title) for entry in dump.entries}
+        # The papers already in the archive keep their slugs, then the dump's new ones get theirs:
+        # both recorded, so that a dump older than the others renames no page.
+        recorded = read_permalinks(dumps_dir) if dumps_dir.is_dir() else {}
+        before = build_archive(existing, permalinks=recorded).papers if existing else ()
+        recorded = {**recorded, **{paper.key: paper.slug for paper in before}}
+        after = build_archive([*existing, replace(dump, name=target.name)], permalinks=recorded).papers
         dumps_dir.mkdir(parents=True, exist_ok=True)
+        write_permalinks(dumps_dir, recorded)
         temporary = target.with_name(target.name + ".pa-tmp")
         temporary.write_bytes(data)
         temporary.replace(target)
-    new = len(keys - known)
+        write_permalinks(dumps_dir, {**recorded, **{paper.key: paper.slug for paper in after}})
+    listed = {paper.key for paper in after if any(source.dump == target.name for source in paper.sources)}
+    new = len(listed - {paper.key for paper in before})
     click.echo(
-        f"Filed {target}: {len(keys)} papers, {new} new, {len(keys) - new} already in the archive"
+        f"Filed {target}: {len(listed)} papers, {new} new, {len(listed) - new} already in the archive"
         f"{f', {len(dump.warnings)} warnings' if dump.warnings else ''}."
     )
+
+
+@main.command()
+@dumps_option
+def permalinks(dumps_dir: Path) -> None:
+    """Record the slug of every paper of DUMPS in DUMPS/permalinks.tsv (`add` does it by itself)."""
+    with reporting_errors():
+        recorded = read_permalinks(dumps_dir)
+        papers = build_archive(dump_files.read_dumps(dumps_dir), permalinks=recorded).papers
+        updated = {**recorded, **{paper.key: paper.slug for paper in papers}}
+        write_permalinks(dumps_dir, updated)
+    click.echo(f"{dumps_dir / FILE_NAME}: {len(updated) - len(recorded)} new permalinks, {len(updated)} in all.")
 
 
 @main.command()

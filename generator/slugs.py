@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from slugify import slugify, smart_truncate
 
@@ -43,24 +43,42 @@ def slug_of(text: str) -> str:
     return slug or "untitled"
 
 
-def assign(titles: Iterable[tuple[str, str]], slug_for: Callable[[str], str] = slug_of) -> dict[str, str]:
+#: paper slugs the site uses itself: papers/index.md would be the papers folder's own page
+RESERVED = frozenset({"index"})
+_VALID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def assign(
+    titles: Iterable[tuple[str, str]],
+    slug_for: Callable[[str], str] = slug_of,
+    recorded: Mapping[str, str] | None = None,
+) -> dict[str, str]:
     """Slugs for (key, title) pairs given in first-listed order.
 
-    The first paper with a given slug keeps the plain one; a later paper whose
-    title makes the same slug gets a suffix derived from its own key, so its slug
-    does not depend on which other papers exist, and adding dumps never renames a
-    page. `slug_for` makes the plain slug of a pair's second item: :func:`slug_of` of a
-    title, or ``str`` when the pairs hold plain slugs worked out already.
+    A paper whose key `recorded` holds (the permalinks kept in the repository, key -> slug)
+    keeps that slug. Any other takes its title's plain slug, unless a recorded paper, an
+    earlier paper or the site (RESERVED) has it: then it gets a suffix derived from its own
+    key, so its slug does not depend on which other papers exist. `slug_for` makes the
+    plain slug of a pair's second item: :func:`slug_of` of a title, or ``str`` when the
+    pairs hold plain slugs worked out already.
     """
+    recorded = recorded or {}
     slugs: dict[str, str] = {}
-    taken: set[str] = set()
+    taken: set[str] = {*RESERVED, *recorded.values()}
     for key, title in titles:
-        slug = slug_for(title)
-        if slug in taken:
-            slug = _suffixed(slug, key, taken)
-        taken.add(slug)
+        slug = recorded.get(key)
+        if slug is None:
+            slug = slug_for(title)
+            if slug in taken:
+                slug = _suffixed(slug, key, taken)
+            taken.add(slug)
         slugs[key] = slug
     return slugs
+
+
+def is_slug(text: str) -> bool:
+    """Whether `text` is a slug this module could have made."""
+    return len(text) <= MAX_LENGTH and _VALID.fullmatch(text) is not None
 
 
 def _suffixed(slug: str, key: str, taken: set[str]) -> str:

@@ -331,6 +331,11 @@ def _parse_tag(name: str, node: yaml.Node, line: int, path: str) -> Tag:
     )
 
 
+#: tag slugs the site uses itself: feeds/tags/sitemap.xml is the empty sitemap Material's script
+#: asks for next to every feed (overrides/hooks.py)
+RESERVED_TAG_SLUGS = frozenset({"sitemap"})
+
+
 def parse_taxonomy(text: str, path: str | Path = "<taxonomy>") -> Taxonomy:
     """Parse and validate a taxonomy document; ``path`` only names it in errors."""
     where = str(path)
@@ -355,6 +360,13 @@ def parse_taxonomy(text: str, path: str | Path = "<taxonomy>") -> Taxonomy:
     tags = tuple(_parse_tag(name, node, line, where) for name, node, line in tag_pairs)
     pages: dict[str, Tag] = {}
     for tag in tags:  # a tag's page and feed are named after its label
+        if slug_of(tag.label) in RESERVED_TAG_SLUGS:
+            raise ConfigError(
+                where,
+                f"tag {tag.name!r}: its label {tag.label!r} names a file the site uses itself "
+                f"(feeds/tags/{slug_of(tag.label)}.xml); give it another label",
+                tag.line,
+            )
         other = pages.setdefault(slug_of(tag.label), tag)
         if other is not tag:
             raise ConfigError(

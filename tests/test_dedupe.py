@@ -106,3 +106,59 @@ def test_archive_tags_are_those_of_each_papers_own_title_and_abstract(listings: 
     assert {p.slug: p.tags for p in archive.papers} == {
         slug: tuple(_RULES.label(name) for name in names) for slug, names in expected.items()
     }
+
+
+# --- one title, two papers ----------------------------------------------------------------
+
+CPP = "We port the transformer to C++ templates and show that compile-time attention beats Python by far."
+CSHARP = "A managed runtime suffices: our C# library trains language models on a laptop with garbage collection."
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (("C++ Is All You Need", CPP), ("C# Is All You Need", CSHARP)),
+        (
+            ("A* Search Revisited", "Heuristic search with admissible heuristics, revisited for planning."),
+            ("A Search Revisited", "We revisit how people search the web for answers, with a survey of users."),
+        ),
+        (
+            ("Untitled", "First anonymous submission about graph neural networks and their limits."),
+            ("Untitled", "Second anonymous paper, on diffusion models for audio generation in real time."),
+        ),
+    ],
+)
+def test_listings_whose_abstracts_disagree_stay_two_papers(first: tuple[str, str], second: tuple[str, str]) -> None:
+    archive = build_archive(
+        [
+            dump("2026-01-01-a.txt", date(2026, 1, 1), (*first, 3)),
+            dump("2026-01-02-b.txt", date(2026, 1, 2), (*second, 7)),
+        ]
+    )
+    assert [(p.title, p.abstract) for p in archive.papers] == [first, second]
+    assert len({p.slug for p in archive.papers}) == len({p.key for p in archive.papers}) == 2
+    assert [str(w) for w in archive.warnings] == [
+        f"2026-01-02-b.txt:7: warning: the title {second[0]!r} was listed before (2026-01-01-a.txt:3) "
+        "with an abstract that does not agree with this one: kept as two papers"
+    ]
+
+
+def test_the_same_abstract_cut_short_or_missing_is_the_same_paper() -> None:
+    archive = build_archive(
+        [
+            dump("2026-01-01-a.txt", date(2026, 1, 1), ("C++ Is All You Need", CPP, 3)),
+            dump("2026-01-02-b.txt", date(2026, 1, 2), ("C++ is all you need", CPP[:60], 3), ("Other", "x", 5)),
+            dump("2026-01-03-c.txt", date(2026, 1, 3), ("C++: Is All You Need", None, 3)),
+        ]
+    )
+    assert [(p.title, p.abstract, len(p.sources)) for p in archive.papers] == [
+        ("C++ Is All You Need", CPP, 3),
+        ("Other", "x", 1),
+    ]
+    assert archive.warnings == ()
+
+
+@pytest.mark.parametrize("titles", [("???", "!!!"), ("…", "—")])
+def test_titles_without_letters_or_digits_are_not_one_paper(titles: tuple[str, str]) -> None:
+    archive = build_archive([dump("2026-01-01-a.txt", date(2026, 1, 1), (titles[0], "A.", 3), (titles[1], "B.", 5))])
+    assert len(archive.papers) == 2 and len({p.slug for p in archive.papers}) == 2

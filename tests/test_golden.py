@@ -22,7 +22,7 @@ def tree(folder: Path) -> dict[str, str]:
     """Every file's text by path; a `.gz` file's text is its content's, under its name without `.gz`."""
     files = {}
     for p in sorted(folder.rglob("*")):
-        if p.is_file():
+        if p.is_file() and not p.name.startswith("."):  # the generator's manifest and lock
             path = p.relative_to(folder).as_posix()
             if path.endswith(".gz"):
                 files[path.removesuffix(".gz")] = gzip.decompress(p.read_bytes()).decode("utf-8")

@@ -622,3 +622,13 @@ def test_labels_that_would_share_a_page_are_refused() -> None:
         "tags.yml:5: tag 'b': its label 'vision language' names the same page as tag 'a' "
         "('Vision & Language'): tags/vision-language/; give it another label"
     )
+
+
+def test_a_label_naming_a_file_of_the_site_is_refused() -> None:
+    text = "tags:\n  a:\n    label: Vision\n    terms: [vision]\n  s:\n    label: SiteMap\n    terms: [map]\n"
+    with pytest.raises(ConfigError) as caught:
+        parse_taxonomy(text, "tags.yml")
+    assert str(caught.value) == (
+        "tags.yml:5: tag 's': its label 'SiteMap' names a file the site uses itself "
+        "(feeds/tags/sitemap.xml); give it another label"
+    )
