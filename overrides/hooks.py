@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import subprocess
 import sys
@@ -165,9 +166,9 @@ def chrome_file(base_url: str) -> tuple[str, str]:
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     """Refuse a docs/ that a killed generator left half-written (see generator.write)."""
-    docs = Path(config.docs_dir)
+    docs = Path(os.path.relpath(config.docs_dir, Path(config.config_file_path).parent))
     leftover = next((file.src_uri for file in files if file.src_uri.endswith(TEMP_SUFFIX)), None)
-    if (docs / PENDING).exists() or leftover:
+    if (Path(config.docs_dir) / PENDING).exists() or leftover:
         raise BuildError(
             f"{docs / (leftover or PENDING)}: the generator was stopped while writing {docs}; "
             "run `python -m generator build` again before building the site"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sitebuild import ROOT, prepare_project, run_generator
+from tests.sitebuild import ROOT, mkdocs_build, prepare_project, run_generator
 
 FIXTURES = ROOT / "tests" / "fixtures" / "dumps"
 
@@ -135,3 +135,16 @@ def test_a_full_disk_stops_the_build_with_a_message_and_changes_nothing(project:
     last = result.stderr.splitlines()[-1]
     assert last.startswith(f"{docs}/") and last.endswith(": cannot write: no space left on device"), result.stderr
     assert fingerprint(docs) == before
+
+
+@pytest.mark.parametrize("leftover", ["papers/x.md.pa-tmp", ".generated.pending"])
+def test_mkdocs_refuses_a_docs_folder_a_killed_build_left(project: Path, leftover: str) -> None:
+    assert build(project).returncode == 0
+    (project / "docs" / leftover).write_text("half-written\n")
+    result = mkdocs_build(project)
+    assert result.returncode == 1
+    assert (
+        f"docs/{leftover}: the generator was stopped while writing docs; "
+        "run `python -m generator build` again before building the site"
+    ) in result.stderr
+    assert not (project / "site").exists()
