@@ -19,6 +19,7 @@ from .dedupe import Merged, merge, title_key
 from .dumps import read_dumps_with
 from .model import Dump, Notice, Paper
 from .permalinks import read_permalinks
+from .records import Record, read_records
 from .tags import NO_OVERRIDES, Matcher, Overrides, Taxonomy, candidates, choose_tags, score_paper, spelled
 
 
@@ -66,17 +67,19 @@ def build_archive(
     overrides: Overrides = NO_OVERRIDES,
     facts: Sequence[Facts] | None = None,
     permalinks: Mapping[str, str] | None = None,
+    records: Mapping[str, Record] | None = None,
 ) -> Archive:
     """The deduplicated, tagged archive of parsed dumps (pure). Without a taxonomy, no tags.
 
     `facts`: each dump's :func:`listing_facts` with the same taxonomy, if they are known
     already (:func:`read_listings`); otherwise they are worked out here. `permalinks`: the
-    slugs recorded for papers (generator.permalinks), by key."""
+    slugs recorded for papers (generator.permalinks), by key; `records`: what the Hub knows of
+    them (generator.records), by key."""
     with collector.paused():
         if facts is None:
             matcher = Matcher.build(taxonomy) if taxonomy is not None else None
             facts = [listing_facts(dump, matcher) for dump in dumps]
-        return _build(dumps, taxonomy, overrides, facts, permalinks or {})
+        return _build(dumps, taxonomy, overrides, facts, permalinks or {}, records or {})
 
 
 def _build(
@@ -85,6 +88,7 @@ def _build(
     overrides: Overrides,
     facts: Sequence[Facts],
     permalinks: Mapping[str, str],
+    records: Mapping[str, Record],
 ) -> Archive:
     merged, warnings = merge(dumps, [known.keys for known in facts])
     # A paper's title is the title of one of its listings (m.title_from: dump, entry): its
@@ -107,6 +111,7 @@ def _build(
             abstract=m.abstract,
             sources=tuple(m.sources),
             tags=tags.get(slug, ()),
+            record=records.get(m.key),
         )
         for m, slug in zip(merged, paper_slugs, strict=True)
     )
@@ -137,4 +142,4 @@ def read_listings(dumps_dir: Path, taxonomy: Taxonomy | None = None) -> tuple[li
 def load_archive(dumps_dir: Path, taxonomy: Taxonomy | None = None, overrides: Overrides = NO_OVERRIDES) -> Archive:
     """Read every dump of a folder into the archive."""
     dumps, facts = read_listings(dumps_dir, taxonomy)
-    return build_archive(dumps, taxonomy, overrides, facts, read_permalinks(dumps_dir))
+    return build_archive(dumps, taxonomy, overrides, facts, read_permalinks(dumps_dir), read_records(dumps_dir))

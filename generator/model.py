@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .records import Record
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,7 @@ class Paper:
     abstract: str | None
     sources: tuple[Source, ...]  # sorted by (listed, dump, line)
     tags: tuple[str, ...] = field(default=())
+    record: Record | None = None  # what the Hugging Face Hub knows of it (generator.records)
     # Derived from the sources when the paper is made (pages, feeds and the API ask for them
     # many times, in every process that renders: set here, they are never computed there);
     # left out of equality and repr, as they follow from the sources.
