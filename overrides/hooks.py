@@ -28,6 +28,8 @@
   link logged a failed request. An empty sitemap is written in each folder of feeds.
 - Past 50,000 pages, MkDocs' sitemap.xml becomes a sitemap index of sitemaps of at most
   50,000 URLs each (generator.sitemaps), which search engines accept.
+- Material's search shows a page's tags as HTML (search results), so the tags of the search
+  index are HTML-escaped, as Material escapes the titles and text it indexes.
 - Search: small archives keep Material's lunr search; from generator.search.PAGEFIND_FROM
   papers on, pages stay out of Material's index, the search box is driven by Pagefind
   (docs/javascripts/pagefind-search.js) and the Pagefind index is built after the site.
@@ -42,6 +44,7 @@ import secrets
 import subprocess
 import sys
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +53,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import BuildError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
@@ -207,6 +211,16 @@ def compact(html: str) -> str:
     return "".join(
         _INDENTATION.sub("\n", part) if index % 3 == 0 else part for index, part in enumerate(parts) if index % 3 != 2
     )
+
+
+@event_priority(50)  # before the search plugin (priority 0) indexes the page
+def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
+    """The page's tags HTML-escaped for the search index (see the module's docstring): the tags
+    plugin made the page's tag chips from them already, which the template escapes."""
+    tags = page.meta.get("tags")
+    if isinstance(tags, list):
+        page.meta["tags"] = [escape(tag, quote=False) if isinstance(tag, str) else tag for tag in tags]
+    return context
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
