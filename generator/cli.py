@@ -21,6 +21,7 @@ from .model import Dump, Notice
 from .parse import decode, parse_dump
 from .related import related_papers
 from .render import site_jobs
+from .siteurl import check_site_url
 from .slugs import slug_of
 from .tags import NO_OVERRIDES, Overrides, Taxonomy, assign_tags, load_overrides, load_taxonomy, tag_report
 from .write import write_jobs
@@ -141,15 +142,16 @@ def main() -> None:
     "--site-url",
     envvar="SITE_URL",
     default=None,
-    help="Address the site is published at (default: $SITE_URL, else mkdocs.yml's site_url).",
+    help="Address the site is published at, an http(s) URL ending with / (default: $SITE_URL, else "
+    "mkdocs.yml's site_url; an empty value: none).",
 )
 def build(dumps_dir: Path, docs_dir: Path, taxonomy: Path, overrides: Path | None, site_url: str | None) -> None:
     """Read every dump and write the site's pages into DOCS."""
     with reporting_errors():
+        url = check_site_url(site_url if site_url is not None else site_url_of(MKDOCS_YML))
         rules, corrections = read_tag_rules(taxonomy, overrides)
         archive = load_archive(dumps_dir, rules, corrections)
         show_warnings(archive.warnings)
-        url = site_url if site_url is not None else site_url_of(MKDOCS_YML)
         jobs = site_jobs(archive.papers, related_papers(archive.papers), url)
         report = write_jobs(docs_dir, jobs)
     total = report.written + report.unchanged

@@ -30,6 +30,8 @@
   50,000 URLs each (generator.sitemaps), which search engines accept.
 - Material's search shows a page's tags as HTML (search results), so the tags of the search
   index are HTML-escaped, as Material escapes the titles and text it indexes.
+- The site's address (site_url, from $SITE_URL) is checked by generator.siteurl: every page
+  prints it.
 - Search: small archives keep Material's lunr search; from generator.search.PAGEFIND_FROM
   papers on, pages stay out of Material's index, the search box is driven by Pagefind
   (docs/javascripts/pagefind-search.js) and the Pagefind index is built after the site.
@@ -61,6 +63,7 @@ from mkdocs.structure.toc import get_toc
 from generator.api import gzip_bytes
 from generator.search import engine_of_docs
 from generator.sitemaps import split_sitemap
+from generator.siteurl import SiteUrlError, check_site_url
 from generator.slugs import slug_of
 
 #: In a generated page, what follows this line is never searched (see HtmlPage).
@@ -84,6 +87,10 @@ class HtmlPage(Page):
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    try:
+        check_site_url(config.site_url or "")
+    except SiteUrlError as error:
+        raise BuildError(f"mkdocs.yml's site_url: {error}") from error
     config.extra["search_engine"] = engine_of_docs(Path(config.docs_dir))
     return config
 

@@ -1,24 +1,33 @@
 """Input that tries to be read as something else than text: a dump holding the hooks' own
-placeholder, and taxonomy labels made of markup. Each shows as written."""
+placeholder, taxonomy labels made of markup, and a SITE_URL that breaks out of its attribute
+or is not a web address. Each shows as written, or is refused with a clear message."""
 
 from __future__ import annotations
 
 import json
+import shutil
+import string
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from html import escape
 from pathlib import Path
 from urllib.parse import urljoin
+from xml.sax.saxutils import escape as xml_escape
 
 import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 from playwright.sync_api import Browser, expect
 
 from generator.archive import load_archive
-from generator.cli import read_tag_rules
+from generator.cli import main, read_tag_rules
+from generator.sitemaps import split_sitemap
+from generator.siteurl import SiteUrlError, check_site_url
 from generator.slugs import slug_of
 from tests.conftest import serve
 from tests.htmltext import Page, normalize
-from tests.sitebuild import mkdocs_build, prepare_project, run_generator
+from tests.sitebuild import ROOT, mkdocs_build, prepare_project, run_generator
 
 # --- a dump holding the chrome script's placeholder, and a label made of markup ------------
 
@@ -158,3 +167,149 @@ def test_search_results_show_a_label_made_of_markup_as_text(browser: Browser, se
     assert page.evaluate("typeof window.pwned") == "undefined"
     assert dialogs == []
     context.close()
+
+
+# --- SITE_URL -------------------------------------------------------------------------------
+
+NOT_ALLOWED = (
+    "is not allowed in the site's address (no whitespace, quotes, angle brackets, control or "
+    "non-ASCII characters, &, ?, #; percent-encode them)"
+)
+NOT_HTTP = "the site's address must be an absolute http:// or https:// URL"
+
+#: (SITE_URL, why it is refused)
+BAD_SITE_URLS = [
+    pytest.param('https://x/"><script>alert(1)</script>', f"the character '\"' {NOT_ALLOWED}", id="quote"),
+    pytest.param("https://x/'onmouseover='alert(1)'/", f'the character "\'" {NOT_ALLOWED}', id="apostrophe"),
+    pytest.param("https://x/<script>/", f"the character '<' {NOT_ALLOWED}", id="angle-bracket"),
+    pytest.param("https://x/ onmouseover=alert(1)/", f"the character ' ' {NOT_ALLOWED}", id="space"),
+    pytest.param("https://x/\n/", f"the character '\\n' {NOT_ALLOWED}", id="newline"),
+    pytest.param("https://x/\x00/", f"the character '\\x00' {NOT_ALLOWED}", id="nul"),
+    pytest.param("https://x/\u2028/", f"the character '\\u2028' {NOT_ALLOWED}", id="line-separator"),
+    pytest.param("https://x/a&lt;b/", f"the character '&' {NOT_ALLOWED}", id="ampersand"),
+    pytest.param("https://x/`/", f"the character '`' {NOT_ALLOWED}", id="backtick"),
+    pytest.param("https://x/?q=1/", f"the character '?' {NOT_ALLOWED}", id="query"),
+    pytest.param("https://x/#top/", f"the character '#' {NOT_ALLOWED}", id="fragment"),
+    pytest.param("https://caf\u00e9.example/", f"the character '\u00e9' {NOT_ALLOWED}", id="non-ascii"),
+    pytest.param("javascript:alert(1)//", NOT_HTTP, id="javascript"),
+    pytest.param("data:text/html,alert(1)/", NOT_HTTP, id="data"),
+    pytest.param("ftp://x/", NOT_HTTP, id="ftp"),
+    pytest.param("//x/", NOT_HTTP, id="no-scheme"),
+    pytest.param("https:///", NOT_HTTP, id="no-host"),
+    pytest.param("x/", NOT_HTTP, id="relative"),
+    pytest.param("https://x:99999/", "not a valid URL (Port out of range 0-65535)", id="port"),
+    pytest.param("https://x/papers", "the site's address must end with '/' (write 'https://x/papers/')", id="no-slash"),
+]
+
+GOOD_SITE_URLS = [
+    "",  # no address: links in feeds and the API are relative
+    "http://127.0.0.1:8000/",
+    "https://example.github.io/paper-archive/",
+    "https://Owner.github.io/Repo.Name/",
+    "https://papers.example.org/",
+    "https://[::1]:8443/archive/",
+    "https://example.org/caf%C3%A9/(v2)/",
+]
+
+
+@pytest.mark.parametrize(("url", "reason"), BAD_SITE_URLS)
+def test_check_site_url_refuses(url: str, reason: str) -> None:
+    with pytest.raises(SiteUrlError) as raised:
+        check_site_url(url)
+    assert str(raised.value) == f"SITE_URL {url!r}: {reason}"
+
+
+@pytest.mark.parametrize("url", GOOD_SITE_URLS)
+def test_check_site_url_accepts(url: str) -> None:
+    assert check_site_url(url) == url
+
+
+@given(st.text() | st.text(string.printable + "\u00e9\u2028").map(lambda path: f"https://x/{path}"))
+def test_an_accepted_site_url_needs_no_escaping(url: str) -> None:
+    """Material's templates print the address unescaped: it must read the same escaped or not."""
+    try:
+        check_site_url(url)
+    except SiteUrlError:
+        return
+    assert escape(url) == xml_escape(url) == url
+    assert json.dumps(url) == f'"{url}"'
+
+
+@pytest.fixture
+def archive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SITE_URL", raising=False)
+    Path("dumps").mkdir()
+    Path("dumps/2026-06-01-dump.txt").write_text(PLAIN, encoding="utf-8")
+    Path("taxonomy").mkdir()
+    Path("taxonomy/tags.yml").write_text(TAXONOMY, encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize("given_as", ["option", "environment"])
+@pytest.mark.parametrize(("url", "reason"), BAD_SITE_URLS)
+def test_the_generator_refuses_a_bad_site_url_and_writes_nothing(
+    archive: Path, url: str, reason: str, given_as: str
+) -> None:
+    if given_as == "environment" and "\x00" in url:
+        pytest.skip("no environment variable holds a NUL")
+    if given_as == "option":
+        result = CliRunner().invoke(main, ["build", "--site-url", url])
+    else:
+        result = CliRunner().invoke(main, ["build"], env={"SITE_URL": url})
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", f"error: SITE_URL {url!r}: {reason}\n")
+    assert not Path("docs").exists()
+
+
+def test_the_generator_reads_mkdocs_yml_site_url_checked(archive: Path) -> None:
+    shutil.copy(ROOT / "mkdocs.yml", "mkdocs.yml")
+    url = "https://x/'><script>alert(1)</script>"
+    text = Path("mkdocs.yml").read_text(encoding="utf-8")
+    Path("mkdocs.yml").write_text(text.replace('"http://127.0.0.1:8000/"', json.dumps(url)), encoding="utf-8")
+    result = CliRunner().invoke(main, ["build"], env={"SITE_URL": None})
+    assert (result.exit_code, result.stderr) == (1, f'error: SITE_URL {url!r}: the character "\'" {NOT_ALLOWED}\n')
+    assert not Path("docs").exists()
+
+
+#: the bad addresses mkdocs' own check of site_url lets through (it wants a scheme and a host,
+#: adds a final "/" and drops line breaks)
+MKDOCS_LETS_THROUGH = [
+    p
+    for p in BAD_SITE_URLS
+    if p.id not in {"javascript", "data", "no-scheme", "no-host", "relative", "newline", "nul", "no-slash"}
+]
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project whose pages are generated: only mkdocs' site_url changes from test to test."""
+    project = tmp_path_factory.mktemp("site-url")
+    build(project, PLAIN, "--site-url", "")
+    return project
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("url", "reason"), MKDOCS_LETS_THROUGH)
+def test_mkdocs_refuses_a_bad_site_url(project: Path, monkeypatch: pytest.MonkeyPatch, url: str, reason: str) -> None:
+    shutil.rmtree(project / "site", ignore_errors=True)
+    monkeypatch.setenv("SITE_URL", url)
+    built = mkdocs_build(project)
+    seen = url if url.endswith("/") else url + "/"  # as mkdocs' check of site_url leaves it
+    assert built.returncode == 1
+    assert built.stderr == f"ERROR   -  mkdocs.yml's site_url: SITE_URL {seen!r}: {reason}\n"
+    assert not (project / "site").exists()
+
+
+@pytest.mark.slow
+def test_mkdocs_prints_a_good_site_url_in_canonical_links(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SITE_URL", "https://example.org/caf%C3%A9/(v2)/")
+    built = mkdocs_build(project)
+    assert built.returncode == 0, built.stderr
+    for path in ("", "papers/an-unrelated-paper-on-collapse"):
+        links = [a for t, a, _ in read(project / "site", path).elements if t == "link" and a.get("rel") == "canonical"]
+        assert [a["href"] for a in links] == [f"https://example.org/caf%C3%A9/(v2)/{path}{'/' if path else ''}"]
+
+
+def test_a_sitemap_index_escapes_the_address() -> None:
+    xml = '<?xml version="1.0"?>\n<urlset>\n' + "<url><loc>x</loc></url>\n" * 3 + "</urlset>"
+    assert "<loc>https://x/a&amp;b/sitemap-1.xml</loc>" in split_sitemap(xml, "https://x/a&b/", limit=2)["sitemap.xml"]
