@@ -24,6 +24,7 @@ from .permalinks import FILE_NAME, read_permalinks, write_permalinks
 from .related import related_papers
 from .render import site_jobs
 from .site import publish_site
+from .siteurl import check_site_url
 from .slugs import slug_of
 from .tags import NO_OVERRIDES, Overrides, Taxonomy, assign_tags, load_overrides, load_taxonomy, tag_report
 from .write import locked, write_jobs
@@ -133,7 +134,8 @@ site_url_option = click.option(
     "--site-url",
     envvar="SITE_URL",
     default=None,
-    help="Address the site is published at (default: $SITE_URL, else mkdocs.yml's site_url).",
+    help="Address the site is published at, an http(s) URL ending with / (default: $SITE_URL, else "
+    "mkdocs.yml's site_url; an empty value: none).",
 )
 
 
@@ -177,10 +179,10 @@ def site(dumps_dir: Path, taxonomy: Path, overrides: Path | None, site_url: str 
 
 def generate(dumps_dir: Path, docs_dir: Path, taxonomy: Path, overrides: Path | None, site_url: str | None) -> None:
     """The pages of every dump, written into `docs_dir`; prints the warnings and a summary."""
+    url = check_site_url(site_url if site_url is not None else config_value(MKDOCS_YML, "site_url"))
     rules, corrections = read_tag_rules(taxonomy, overrides)
     archive = load_archive(dumps_dir, rules, corrections)
     show_warnings(archive.warnings)
-    url = site_url if site_url is not None else config_value(MKDOCS_YML, "site_url")
     jobs = site_jobs(archive.papers, related_papers(archive.papers), url)
     with locked(docs_dir, waiting=lambda: _waiting(docs_dir)):
         report = write_jobs(docs_dir, jobs)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from xml.sax.saxutils import escape
 
 #: the most URLs a sitemap may hold (sitemaps.org protocol).
 MAX_URLS = 50_000
@@ -42,7 +43,7 @@ def split_sitemap(xml: str, site_url: str, limit: int = MAX_URLS) -> dict[str, s
     index = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-        *(f"<sitemap><loc>{base}{name}</loc></sitemap>" for name in files),
+        *(f"<sitemap><loc>{escape(base + name)}</loc></sitemap>" for name in files),
         "</sitemapindex>",
     ]
     files["sitemap.xml"] = "\n".join(index) + "\n"

@@ -15,7 +15,10 @@
   (assets/javascripts/chrome.<hash>.js, written after the build and loaded from the head) holds
   them and puts each back where its `<script>__pa("name")</script>` stands, while the page is
   parsed and before Material's own script runs, so readers get the same page
-  (tests/test_lean.py). Its name carries its content's hash, so a cached copy is never stale.
+  (tests/test_lean.py). Its name carries its content's hash, so a cached copy is never stale;
+  it is known once the depth's blocks are, so the head holds a placeholder until the page is
+  rendered. The placeholder holds a secret made for each build, and only the one the page's
+  template put there is replaced: no text of a dump can pass for it.
 - Every page's indentation is dropped: a run of whitespace holding a line break becomes one
   line break, which renders the same outside <pre>, <textarea> and <script> (left alone).
   The theme's indentation was ~2.6 KB of each paper page.
@@ -25,6 +28,10 @@
   link logged a failed request. An empty sitemap is written in each folder of feeds.
 - Past 50,000 pages, MkDocs' sitemap.xml becomes a sitemap index of sitemaps of at most
   50,000 URLs each (generator.sitemaps), which search engines accept.
+- Material's search shows a page's tags as HTML (search results), so the tags of the search
+  index are HTML-escaped, as Material escapes the titles and text it indexes.
+- The site's address (site_url, from $SITE_URL) is checked by generator.siteurl: every page
+  prints it.
 - Search: small archives keep Material's lunr search; from generator.search.PAGEFIND_FROM
   papers on, pages stay out of Material's index, the search box is driven by Pagefind
   (docs/javascripts/pagefind-search.js) and the Pagefind index is built after the site.
@@ -36,9 +43,11 @@ import hashlib
 import json
 import os
 import re
+import secrets
 import subprocess
 import sys
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +56,7 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import BuildError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
@@ -54,6 +64,7 @@ from mkdocs.structure.toc import get_toc
 from generator.api import gzip_bytes
 from generator.search import engine_of_docs
 from generator.sitemaps import split_sitemap
+from generator.siteurl import SiteUrlError, check_site_url
 from generator.slugs import slug_of
 from generator.write import PENDING, TEMP_SUFFIX
 
@@ -78,6 +89,10 @@ class HtmlPage(Page):
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    try:
+        check_site_url(config.site_url or "")
+    except SiteUrlError as error:
+        raise BuildError(f"mkdocs.yml's site_url: {error}") from error
     config.extra["search_engine"] = engine_of_docs(Path(config.docs_dir))
     return config
 
@@ -87,7 +102,11 @@ _PER_DEPTH: dict[tuple[str, str], Markup] = {}
 _CHROME: dict[str, dict[str, str]] = {}
 #: A lean page's chrome script, by base URL, once a page has been written with its name.
 _CHROME_FILES: dict[str, tuple[str, str]] = {}
-_CHROME_SLOT = re.compile(r"__PA_CHROME\[([^\]]*)\]__")
+#: The placeholder of the chrome script's name in a lean page (see chrome_src): a secret made
+#: anew for each build, once the pages' text is written, so none of it can hold the placeholder.
+_chrome_placeholder = "__PA_CHROME__"
+#: The base URL of each lean page (by source path) whose head holds the placeholder.
+_AWAITING_CHROME: dict[str, str] = {}
 
 
 @pass_context
@@ -116,9 +135,14 @@ def js_only(context: Context, name: str, render: Callable[[], str]) -> Markup:
 
 @pass_context
 def chrome_src(context: Context) -> str:
-    """The chrome script's address, completed in on_post_page once the page's blocks are known."""
+    """The chrome script's address, completed in on_post_page once the page's blocks are known:
+    its name is a placeholder, which on_post_page replaces where this put it, and only there."""
     base_url = context["base_url"]
-    return f"{base_url}/assets/javascripts/__PA_CHROME[{base_url}]__"
+    page = context["page"].file.src_uri
+    if page in _AWAITING_CHROME:
+        raise BuildError(f"{page}: the chrome script is loaded twice")
+    _AWAITING_CHROME[page] = base_url
+    return f"{base_url}/assets/javascripts/{_chrome_placeholder}"
 
 
 #: The chrome script; __BLOCKS__ becomes the blocks' HTML by name (a JSON object).
@@ -177,10 +201,13 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+    global _chrome_placeholder  # one per build
     # a new build (mkdocs serve rebuilds in the same process)
     _PER_DEPTH.clear()
     _CHROME.clear()
     _CHROME_FILES.clear()
+    _AWAITING_CHROME.clear()
+    _chrome_placeholder = f"__PA_CHROME_{secrets.token_hex(16)}__"
     env.filters["tag_slug"] = slug_of
     env.globals.update(per_depth=per_depth, js_only=js_only, chrome_src=chrome_src)
     return env
@@ -207,8 +234,24 @@ def compact(html: str) -> str:
     )
 
 
+@event_priority(50)  # before the search plugin (priority 0) indexes the page
+def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
+    """The page's tags HTML-escaped for the search index (see the module's docstring): the tags
+    plugin made the page's tag chips from them already, which the template escapes."""
+    tags = page.meta.get("tags")
+    if isinstance(tags, list):
+        page.meta["tags"] = [escape(tag, quote=False) if isinstance(tag, str) else tag for tag in tags]
+    return context
+
+
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    output = _CHROME_SLOT.sub(lambda slot: chrome_file(slot.group(1))[0], output)
+    base_url = _AWAITING_CHROME.pop(page.file.src_uri, None)
+    if base_url is not None:
+        slot = f"{base_url}/assets/javascripts/{_chrome_placeholder}"
+        at = output.find(slot)
+        if at < 0 or output.find(slot, at + 1) >= 0:
+            raise BuildError(f"{page.file.src_uri}: the chrome script's placeholder is not in the page once")
+        output = output[:at] + f"{base_url}/assets/javascripts/{chrome_file(base_url)[0]}" + output[at + len(slot) :]
     return compact(output)
 
 
