@@ -9,6 +9,7 @@ archive switches to it once it holds PAGEFIND_FROM papers. The MkDocs hooks
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -19,8 +20,9 @@ from .model import Paper
 
 Engine = Literal["lunr", "pagefind"]
 
-#: from this many papers on, the site searches with Pagefind.
-PAGEFIND_FROM = 2000
+#: from this many papers on, the site searches with Pagefind. The environment variable
+#: PA_PAGEFIND_FROM sets another number (tests build small Pagefind sites with it).
+PAGEFIND_FROM = int(os.environ.get("PA_PAGEFIND_FROM", "").strip() or 2000)
 
 
 def engine(papers: int) -> Engine:

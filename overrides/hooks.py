@@ -34,7 +34,8 @@
   prints it.
 - Search: small archives keep Material's lunr search; from generator.search.PAGEFIND_FROM
   papers on, pages stay out of Material's index, the search box is driven by Pagefind
-  (docs/javascripts/pagefind-search.js) and the Pagefind index is built after the site.
+  (docs/javascripts/pagefind-search.js) and the Pagefind index is built after the site, its
+  filters then put in order so the same site gets the same index (generator.pagefind).
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from generator.api import gzip_bytes
+from generator.pagefind import sort_filters
 from generator.search import engine_of_docs
 from generator.sitemaps import split_sitemap
 from generator.siteurl import SiteUrlError, check_site_url
@@ -273,6 +275,10 @@ def on_post_build(config: MkDocsConfig) -> None:
     )
     if result.returncode != 0:
         raise BuildError(f"pagefind failed to index the site:\n{result.stdout}{result.stderr}")
+    try:
+        sort_filters(Path(config.site_dir) / "pagefind")  # the same index for the same site
+    except (OSError, ValueError) as error:
+        raise BuildError(f"pagefind's index: {error}") from error
 
 
 def write_sitemaps(site: Path, site_url: str) -> None:

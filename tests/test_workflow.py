@@ -4,6 +4,7 @@
 - the publish workflow has the agreed shape: triggers, least-privilege permissions,
   a concurrency group, deploy only after a successful build on the default branch,
   and the build runs the Makefile's targets rather than a copy of its commands;
+- every action is pinned to the commit of a release, the release named in a comment;
 - a rejected dump produces a correctly formatted GitHub annotation line;
 - the build never depends on git history (CI checks out shallow on purpose).
 
@@ -265,13 +266,39 @@ def test_checkout_is_shallow_on_purpose_and_keeps_no_credentials() -> None:
     assert options.get("persist-credentials") is False
 
 
-def test_actions_are_pinned_to_a_release() -> None:
-    for name, job in _jobs().items():
-        for step in job.get("steps", []):
-            if "uses" in step:
-                action, _, ref = step["uses"].partition("@")
-                assert action.startswith("actions/"), f"{name}: only GitHub's own actions, not {action}"
-                assert re.fullmatch(r"v\d+(\.\d+)*|[0-9a-f]{40}", ref), f"{name}: {step['uses']} is not a release"
+# `uses: owner/action@<commit> # vX.Y.Z`: the commit a release tag points to, the tag after it.
+_PINNED_USES = re.compile(r"uses:\s*(?P<action>[^@\s]+)@(?P<ref>\S+)(?:\s+#\s*(?P<release>\S+))?\s*")
+
+
+def _uses_lines(path: Path) -> list[str]:
+    """The text of every `uses:` of a workflow file, as written (YAML drops the comments)."""
+    return [
+        re.sub(r"^\s*(-\s+)?", "", line)
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if re.match(r"\s*(-\s+)?uses:", line)
+    ]
+
+
+def test_actions_are_pinned_to_the_commit_of_a_release() -> None:
+    """A tag can be moved to other code; a commit cannot. The comment names the release."""
+    files = sorted(WORKFLOWS.glob("*.yml")) + sorted(WORKFLOWS.glob("*.yaml"))
+    for path in files:
+        lines = _uses_lines(path)
+        steps = [
+            step["uses"]
+            for job in yaml.safe_load(path.read_text(encoding="utf-8"))["jobs"].values()
+            for step in job.get("steps", [])
+            if "uses" in step
+        ]
+        assert [line.split("#")[0].split()[1] for line in lines] == steps, f"{path.name}: every `uses:` is read"
+        for line in lines:
+            pinned = _PINNED_USES.fullmatch(line)
+            assert pinned, f"{path.name}: {line!r}"
+            assert pinned["action"].startswith("actions/"), f"{path.name}: only GitHub's own actions, not {line}"
+            assert re.fullmatch(r"[0-9a-f]{40}", pinned["ref"]), f"{path.name}: {line} is not pinned to a commit"
+            assert pinned["release"] and re.fullmatch(r"v\d+\.\d+\.\d+", pinned["release"]), (
+                f"{path.name}: {line} does not name its release (# vX.Y.Z)"
+            )
 
 
 # ---------------------------------------------------------------------------

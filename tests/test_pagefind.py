@@ -1,0 +1,139 @@
+"""The same dumps build the same site, byte for byte, Pagefind's index included.
+
+Pagefind 1.5.2 writes a site's filters in a random order in every run (generator.pagefind
+explains why), so its filter files, its metadata and pagefind-entry.json changed between two
+builds of the same site; generator.pagefind.sort_filters puts them in order after it ran.
+Nothing in the site is left out of the comparison: every file must be the same.
+
+The site is a small one (40 papers listed over two years, so both the tag and the year filter
+have several values) built with Pagefind by lowering the threshold (PA_PAGEFIND_FROM).
+
+The one thing besides the input that the site depends on is the day it is built: MkDocs writes
+it into sitemap.xml as every page's <lastmod>, and as the time in sitemap.xml.gz's gzip header
+(unless SOURCE_DATE_EPOCH sets another). The builds compared set SOURCE_DATE_EPOCH, so the test
+cannot fail across midnight, and a third build a day later shows those are the only two files
+the day changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.synthetic import write_dumps
+from generator.pagefind import decode, encode, read, sort_filters
+from tests.sitebuild import build_site
+
+PAPERS = 40
+DAY = 1_767_225_600  # 2026-01-01, as SOURCE_DATE_EPOCH: the day MkDocs takes as the build's
+
+
+def tree(site: Path) -> dict[str, str]:
+    """The sha256 of every file of a folder, by path."""
+    return {
+        path.relative_to(site).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(site.rglob("*"))
+        if path.is_file()
+    }
+
+
+def filters(bundle: Path) -> dict[str, dict[str, list[int]]]:
+    """The filters of a Pagefind index (English), in the order of its files: {filter: {value: pages}}."""
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    meta, _ = decode(read(bundle / f"pagefind.{entry['languages']['en']['hash']}.pf_meta"))
+    found = {}
+    for name, file_hash in meta[3]:
+        (filter_name, values), _ = decode(read(bundle / "filter" / f"{file_hash}.pf_filter"))
+        assert filter_name == name
+        found[name] = dict(values)
+    return found
+
+
+@pytest.mark.slow
+def test_two_builds_of_the_same_dumps_are_the_same_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    dumps = tmp_path / "dumps"
+    for path in write_dumps(dumps, PAPERS, per_day=10)[2:]:  # 2024-01-01 ... 2024-01-04
+        path.rename(path.with_name(path.name.replace("2024-", "2025-")))
+    monkeypatch.setenv("PA_PAGEFIND_FROM", str(PAPERS // 2))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(DAY))
+    first = build_site(tmp_path / "first", dumps)
+    second = build_site(tmp_path / "second", dumps)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(DAY + 86_400))
+    next_day = build_site(tmp_path / "next-day", dumps)
+
+    index = filters(first / "pagefind")
+    assert list(index) == ["tag", "year"]
+    assert list(index["year"]) == ["2024", "2025"]
+    assert len(index["tag"]) > 5 and list(index["tag"]) == sorted(index["tag"])
+    files, again, later = tree(first), tree(second), tree(next_day)
+    assert len(files) > PAPERS
+    assert list(files) == list(again) == list(later)
+    assert [path for path in files if files[path] != again[path]] == []
+    # The day of the build is every page's <lastmod> in MkDocs' sitemap (and the gzip header's
+    # time of sitemap.xml.gz): the only files it changes.
+    assert [path for path in files if files[path] != later[path]] == ["sitemap.xml", "sitemap.xml.gz"]
+
+
+PAGE = """<!doctype html><html lang="en"><head><title>Page {number}</title></head>
+<body><main data-pagefind-body><h1>Page {number}</h1><p>{words}</p>
+<span data-pagefind-filter="tag">{tag}</span><span data-pagefind-filter="tag">{other}</span>
+<span data-pagefind-filter="year">{year}</span></main></body></html>
+"""
+
+
+def pagefind(site: Path, output: Path) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "pagefind", "--site", site, "--output-path", output, "--silent"],
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_sorting_pagefinds_filters_keeps_what_they_hold_and_names_files_by_content(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    tags = ["zeta", "Alpha", "beta", "Émile", "gamma", "delta", "epsilon"]
+    for number in range(30):
+        text = PAGE.format(
+            number=number,
+            words=f"quantization word{number}",
+            tag=tags[number % len(tags)],
+            other=tags[(number * 3) % len(tags)],
+            year=2020 + number % 4,
+        )
+        (site / f"{number}.html").write_text(text, encoding="utf-8")
+    bundles = [tmp_path / "first", tmp_path / "second"]
+    for bundle in bundles:
+        pagefind(site, bundle)
+    before = [filters(bundle) for bundle in bundles]
+    for bundle in bundles:
+        sort_filters(bundle)
+    after = [filters(bundle) for bundle in bundles]
+
+    assert after[0] == before[0] == before[1]  # the same values and pages (dicts ignore order)
+    assert list(after[0]) == ["tag", "year"]
+    assert list(after[0]["tag"]) == sorted(tags, key=str.encode)  # by bytes, as Pagefind sorts
+    assert tree(bundles[0]) == tree(bundles[1])
+    for path in (bundles[0] / "filter").iterdir():  # named as Pagefind names them
+        assert path.name == f"en_{hashlib.sha1(read(path)).hexdigest()[:7]}.pf_filter"
+    entry = json.loads((bundles[0] / "pagefind-entry.json").read_text(encoding="utf-8"))
+    meta = bundles[0] / f"pagefind.{entry['languages']['en']['hash']}.pf_meta"
+    assert meta.name == f"pagefind.en_{hashlib.sha1(read(meta)).hexdigest()[:10]}.pf_meta"
+    assert len(list(bundles[0].glob("*.pf_meta"))) == 1
+
+
+@pytest.mark.parametrize("item", [0, 23, 24, 255, 256, 65_536, 2**32, "", "é" * 30, [], [1, ["a", [2**40]]]])
+def test_cbor_round_trip(item: object) -> None:
+    data = encode(item)
+    assert decode(data) == (item, len(data))
+
+
+@pytest.mark.parametrize("data", [b"\x20", b"\xa0", b"\xf6", b"\x9f\xff", b"\x82\x01"])
+def test_unexpected_cbor_is_refused(data: bytes) -> None:
+    with pytest.raises(ValueError):
+        decode(data)
