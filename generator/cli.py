@@ -18,7 +18,7 @@ from .archive import Archive, build_archive, load_archive
 from .dates import date_from_name
 from .dedupe import title_key
 from .errors import ArchiveError, InputError, LocatedError
-from .model import Dump, Notice
+from .model import Dump, Notice, Paper
 from .parse import decode, parse_dump
 from .permalinks import FILE_NAME, read_permalinks, write_permalinks
 from .related import related_papers
@@ -172,12 +172,14 @@ def site(dumps_dir: Path, taxonomy: Path, overrides: Path | None, site_url: str 
     """Build the pages, then the site with `mkdocs build --strict`; SITE_DIR changes only on success."""
     docs_dir = Path(config_value(MKDOCS_YML, "docs_dir") or DOCS)
     with reporting_errors(), locked(docs_dir, waiting=lambda: _waiting(docs_dir)):
-        generate(dumps_dir, docs_dir, taxonomy, overrides, site_url)
-        build = publish_site(MKDOCS_YML, site_dir)
+        papers = generate(dumps_dir, docs_dir, taxonomy, overrides, site_url)
+        build = publish_site(MKDOCS_YML, site_dir, max((paper.date for paper in papers), default=None))
     click.echo(f"Built the site into {build}; {site_dir} now points at it.")
 
 
-def generate(dumps_dir: Path, docs_dir: Path, taxonomy: Path, overrides: Path | None, site_url: str | None) -> None:
+def generate(
+    dumps_dir: Path, docs_dir: Path, taxonomy: Path, overrides: Path | None, site_url: str | None
+) -> tuple[Paper, ...]:
     """The pages of every dump, written into `docs_dir`; prints the warnings and a summary."""
     url = check_site_url(site_url if site_url is not None else config_value(MKDOCS_YML, "site_url"))
     rules, corrections = read_tag_rules(taxonomy, overrides)
@@ -197,6 +199,7 @@ def generate(dumps_dir: Path, docs_dir: Path, taxonomy: Path, overrides: Path | 
         f"{len(archive.papers)} papers from {len(archive.dumps)} dumps ({archive.listings} listings); "
         f"{total} files: {report.written} written, {report.unchanged} unchanged, {report.deleted} deleted."
     )
+    return archive.papers
 
 
 def _waiting(docs_dir: Path) -> None:

@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 from .errors import ArchiveError, OutputError
@@ -24,8 +25,11 @@ from .write import TEMP_SUFFIX
 BUILDS = ".site"
 
 
-def publish_site(config: Path, site: Path) -> Path:
-    """Build the site of the MkDocs `config` and make `site` point at it; return the build."""
+def publish_site(config: Path, site: Path, newest: date | None = None) -> Path:
+    """Build the site of the MkDocs `config` and make `site` point at it; return the build.
+
+    `newest`: the archive's newest day, which MkDocs takes as the day of the build (its
+    sitemaps' `<lastmod>`) unless SOURCE_DATE_EPOCH is set: the same dumps, the same site."""
     builds = site.parent / BUILDS
     try:
         builds.mkdir(exist_ok=True)
@@ -36,7 +40,11 @@ def publish_site(config: Path, site: Path) -> Path:
     except OSError as error:
         raise OutputError(error.filename or builds, f"cannot write: {error.strerror}") from None
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config)]
-    result = subprocess.run([*command, "--site-dir", str(build)], check=False)
+    environment = dict(os.environ)
+    if newest is not None and "SOURCE_DATE_EPOCH" not in environment:
+        midnight = datetime.combine(newest, time(), tzinfo=UTC)
+        environment["SOURCE_DATE_EPOCH"] = str(int(midnight.timestamp()))
+    result = subprocess.run([*command, "--site-dir", str(build)], env=environment, check=False)
     if result.returncode != 0:
         shutil.rmtree(build, ignore_errors=True)
         raise ArchiveError(f"mkdocs build --strict failed: {site} is unchanged")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -90,6 +91,10 @@ def test_a_build_killed_anywhere_leaves_the_old_or_new_site_and_the_next_build_r
     assert built.returncode == 0, built.stderr
     total = changes(reference)
     new_site, new_docs = digest(reference / "site"), digest(reference / "docs")
+    # the day of the build is the newest listing's, not today's: the same dumps, the same site
+    assert set(re.findall(r"<lastmod>(.*?)</lastmod>", (reference / "site" / "sitemap.xml").read_text())) == {
+        "2026-06-02"
+    }
     assert new_site != old_site and total > 100
     # kill points spread over the whole build: the generator's reading, staging, renames and
     # deletions, then MkDocs' build and the swap of site/
