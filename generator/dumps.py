@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -25,11 +27,43 @@ def dump_paths(directory: Path) -> list[Path]:
     return sorted(directory.glob(PATTERN))
 
 
+#: what a path that is not a regular file is, by the file type bits of its mode
+_KINDS = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+    stat.S_IFSOCK: "a socket",
+}
+
+
+# (O_NONBLOCK and O_NOCTTY are POSIX's: elsewhere, only the two checks of the type)
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+
+
 def read_bytes(path: Path) -> bytes:
+    """The bytes of the dump at ``path``, which must be a regular file (or a symlink to one).
+
+    Anything else is refused before it is read: reading a named pipe waits for a writer
+    forever, and a device may never end. The type is checked before the file is opened
+    (opening a device can have effects of its own) and again on the open file, in case the
+    path was replaced in between; the file is opened non-blocking so that even a pipe put
+    there in between cannot make the open itself wait.
+    """
     try:
-        return path.read_bytes()
+        _check_regular(path, path.stat().st_mode)
+        descriptor = os.open(path, _OPEN_FLAGS)
+        with os.fdopen(descriptor, "rb") as stream:
+            _check_regular(path, os.fstat(descriptor).st_mode)
+            return stream.read()
     except OSError as exc:
         raise DumpError(path, f"cannot read the file: {exc.strerror or exc}") from None
+
+
+def _check_regular(path: Path, mode: int) -> None:
+    if not stat.S_ISREG(mode):
+        kind = _KINDS.get(stat.S_IFMT(mode), "of another kind")
+        raise DumpError(path, f"not a regular file: it is {kind}; a dump must be a plain text file")
 
 
 def read_dump(path: Path, dump_date: date | None = None) -> Dump:

@@ -1,0 +1,100 @@
+"""Hostile input: files that are not files, names, dates and rules made to hang, exhaust or mislead.
+
+The generator runs in a subprocess with a time limit where the old behaviour was to hang: a
+hang fails the test instead of stalling the suite.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.sitebuild import ROOT
+
+#: seconds a generator run may take here: a run that hangs is stopped and fails the test
+LIMIT = 60
+
+GOOD = (
+    "Get trending papers in your email inbox!\nSubscribeFeature Collapse\n"
+    "We formalize and study a phenomenon called feature collapse. It makes precise an intuitive idea.\n"
+)
+
+
+def generator(*args: str, cwd: Path, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    """Exit code, stdout and stderr of `python -m generator ARGS` in `cwd`, stopped after LIMIT seconds."""
+    environment = {k: v for k, v in os.environ.items() if k not in {"GITHUB_ACTIONS", "CI"}}
+    environment["PYTHONPATH"] = str(ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        env={**environment, **(env or {})},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=LIMIT,
+    )
+    return result.returncode, result.stdout, result.stderr
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project with the real taxonomy (no overrides) and one good dump."""
+    shutil.copytree(ROOT / "taxonomy", tmp_path / "taxonomy")
+    (tmp_path / "taxonomy" / "overrides.yml").unlink()
+    (tmp_path / "dumps").mkdir()
+    (tmp_path / "dumps" / "2026-01-01-good.txt").write_text(GOOD, encoding="utf-8")
+    return tmp_path
+
+
+# --------------------------------------------------------------------------- not regular files
+
+
+NOT_A_FILE = "not a regular file: it is {kind}; a dump must be a plain text file"
+
+
+def _pipe_elsewhere(path: Path) -> None:
+    os.mkfifo(path.parent.parent / "pipe")
+    path.symlink_to(path.parent.parent / "pipe")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX's")
+@pytest.mark.parametrize(
+    ("make", "kind"),
+    [
+        pytest.param(os.mkfifo, "a named pipe (FIFO)", id="fifo"),
+        pytest.param(_pipe_elsewhere, "a named pipe (FIFO)", id="symlink-to-fifo"),
+        # /dev/null rather than /dev/zero: the old code read what it was given, to the end
+        pytest.param(lambda path: path.symlink_to("/dev/null"), "a character device", id="symlink-to-device"),
+    ],
+)
+def test_only_regular_files_are_read(project: Path, make: Callable[[Path], None], kind: str) -> None:
+    name = "dumps/2026-01-02-x.txt"
+    make(project / name)
+    expected = (1, "", f"{name}: {NOT_A_FILE.format(kind=kind)}\n")
+    assert generator("build", cwd=project) == expected
+    assert generator("check", name, cwd=project) == expected
+    assert generator("add", name, "--date", "2026-01-03", cwd=project) == expected
+    assert sorted(path.name for path in (project / "dumps").iterdir()) == ["2026-01-01-good.txt", "2026-01-02-x.txt"]
+
+
+def test_a_folder_named_like_a_dump_is_refused(project: Path) -> None:
+    (project / "dumps" / "2026-01-02-x.txt").mkdir()
+    kind = "a folder"
+    assert generator("build", cwd=project) == (1, "", f"dumps/2026-01-02-x.txt: {NOT_A_FILE.format(kind=kind)}\n")
+
+
+def test_a_symlink_to_a_regular_file_is_read(project: Path) -> None:
+    (project / "elsewhere.txt").write_text(GOOD.replace("Feature Collapse", "Another Paper"), encoding="utf-8")
+    (project / "dumps" / "2026-01-02-link.txt").symlink_to(project / "elsewhere.txt")
+    code, out, err = generator("check", "dumps/2026-01-02-link.txt", cwd=project)
+    assert (code, out, err) == (
+        0,
+        "dumps/2026-01-02-link.txt: 1 papers listed, 1 distinct, 0 duplicates, 0 warnings\n",
+        "",
+    )
