@@ -27,6 +27,16 @@ def dump_paths(directory: Path) -> list[Path]:
     return sorted(directory.glob(PATTERN))
 
 
+#: The most bytes a dump may hold. A copy of a whole Hugging Face Papers page is well under
+#: 1 MB (a day's fifty-odd papers, or a long trending page, at 1-2 KB each); 16 MB leaves
+#: room for any page while refusing a stray file (a log, a data set, a disk image) before
+#: it is decoded and split, which would take seconds and hundreds of MB per 10 MB.
+MAX_BYTES = 16 * 1024 * 1024
+#: The most lines a dump may hold. A page copy has a few lines per paper (title, abstract,
+#: blank lines between, day lines): a few thousand at most. 16 MB of blank lines would
+#: still be 16 million lines, each a string in a list while the dump is parsed.
+MAX_LINES = 100_000
+
 #: what a path that is not a regular file is, by the file type bits of its mode
 _KINDS = {
     stat.S_IFDIR: "a folder",
@@ -42,7 +52,8 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY
 
 
 def read_bytes(path: Path) -> bytes:
-    """The bytes of the dump at ``path``, which must be a regular file (or a symlink to one).
+    """The bytes of the dump at ``path``, which must be a regular file (or a symlink to one)
+    of at most MAX_BYTES and MAX_LINES.
 
     Anything else is refused before it is read: reading a named pipe waits for a writer
     forever, and a device may never end. The type is checked before the file is opened
@@ -54,10 +65,26 @@ def read_bytes(path: Path) -> bytes:
         _check_regular(path, path.stat().st_mode)
         descriptor = os.open(path, _OPEN_FLAGS)
         with os.fdopen(descriptor, "rb") as stream:
-            _check_regular(path, os.fstat(descriptor).st_mode)
-            return stream.read()
+            status = os.fstat(descriptor)
+            _check_regular(path, status.st_mode)
+            # at most one byte more than a dump may hold, even if the file grew since fstat
+            data = b"" if status.st_size > MAX_BYTES else stream.read(MAX_BYTES + 1)
     except OSError as exc:
         raise DumpError(path, f"cannot read the file: {exc.strerror or exc}") from None
+    if status.st_size > MAX_BYTES or len(data) > MAX_BYTES:
+        raise DumpError(
+            path,
+            f"the file is larger than a dump may be ({MAX_BYTES >> 20} MB): "
+            "a copy of a Hugging Face Papers page is well under 1 MB",
+        )
+    line_ends = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")  # as split_lines reads them
+    if line_ends > MAX_LINES:
+        raise DumpError(
+            path,
+            f"the file has more lines than a dump may have ({MAX_LINES:,}): "
+            "a copy of a Hugging Face Papers page has a few thousand at most",
+        )
+    return data
 
 
 def _check_regular(path: Path, mode: int) -> None:

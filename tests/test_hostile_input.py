@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.dumps import MAX_BYTES, MAX_LINES
 from tests.sitebuild import ROOT
 
 #: seconds a generator run may take here: a run that hangs is stopped and fails the test
@@ -98,3 +99,51 @@ def test_a_symlink_to_a_regular_file_is_read(project: Path) -> None:
         "dumps/2026-01-02-link.txt: 1 papers listed, 1 distinct, 0 duplicates, 0 warnings\n",
         "",
     )
+
+
+# --------------------------------------------------------------------------- oversized dumps
+
+TOO_LARGE = "the file is larger than a dump may be (16 MB): a copy of a Hugging Face Papers page is well under 1 MB"
+TOO_LONG = (
+    "the file has more lines than a dump may have (100,000): "
+    "a copy of a Hugging Face Papers page has a few thousand at most"
+)
+
+
+def _sized(size: int) -> Callable[[Path], None]:
+    def make(path: Path) -> None:
+        with path.open("wb") as stream:
+            stream.truncate(size)  # sparse: no disk space, and NUL bytes the old code decoded to the end
+
+    return make
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        pytest.param(_sized(MAX_BYTES + 1), TOO_LARGE, id="one-byte-too-large"),
+        pytest.param(_sized(50 * 1024 * 1024), TOO_LARGE, id="50-MB"),
+        pytest.param(lambda path: path.write_bytes(b"\n" * (MAX_LINES + 1)), TOO_LONG, id="blank-lines"),
+        pytest.param(lambda path: path.write_bytes(b"\r" * (MAX_LINES + 1)), TOO_LONG, id="cr-lines"),
+        pytest.param(lambda path: path.write_bytes(b"\r\n" * (MAX_LINES + 1)), TOO_LONG, id="crlf-lines"),
+        pytest.param(
+            lambda path: path.write_bytes(GOOD.encode() + b"\r\n" * (MAX_LINES - 3)),
+            None,
+            id="a-dump-at-the-limit",
+        ),
+    ],
+)
+def test_oversized_dumps_are_refused_before_they_are_decoded(
+    project: Path, make: Callable[[Path], None], message: str | None
+) -> None:
+    name = "dumps/2026-01-02-x.txt"
+    make(project / name)
+    if message is None:
+        assert generator("check", name, cwd=project) == (
+            0,
+            f"{name}: 1 papers listed, 1 distinct, 0 duplicates, 0 warnings\n",
+            "",
+        )
+    else:
+        assert generator("check", name, cwd=project) == (1, "", f"{name}: {message}\n")
+        assert generator("add", name, "--date", "2026-01-03", cwd=project) == (1, "", f"{name}: {message}\n")
