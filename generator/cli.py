@@ -16,7 +16,7 @@ from . import dumps as dump_files
 from .archive import Archive, build_archive, load_archive
 from .dates import date_from_name
 from .dedupe import title_key
-from .errors import ArchiveError, InputError
+from .errors import ArchiveError, InputError, shown
 from .model import Dump, Notice
 from .parse import decode, parse_dump
 from .related import related_papers
@@ -53,16 +53,19 @@ def read_tag_rules(taxonomy: Path, overrides: Path | None) -> tuple[Taxonomy, Ov
 
 
 def github_annotation(error: InputError) -> str:
-    """A GitHub Actions workflow command that shows an input error on its file and line."""
-    properties = [f"file={_escape_property(error.path)}"]
-    if error.line is not None:
-        properties.append(f"line={error.line}")
-    properties.append("title=Rejected dump")
-    return f"::error {','.join(properties)}::{_escape_data(error.message)}"
+    """A GitHub Actions workflow command that shows an input error on its file and line.
+
+    Every property value and the message are escaped as GitHub reads them: a newline in a
+    path or a message cannot end the command and start another one; other control
+    characters (a terminal escape, a bidirectional override) are written as Python escapes."""
+    properties = {"file": error.path, "line": error.line, "title": "Rejected dump"}
+    fields = ",".join(f"{key}={_escape_property(str(value))}" for key, value in properties.items() if value is not None)
+    return f"::error {fields}::{_escape_data(error.message)}"
 
 
 def _escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # GitHub's escapes, then any other control character as a Python escape (shown)
+    return shown(value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(value: str) -> str:

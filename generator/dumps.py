@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import unicodedata
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import TypeVar
 
 from . import collector, parallel
 from .dates import date_from_name
-from .errors import DumpError
+from .errors import DumpError, unshowable
 from .model import Dump
 from .parse import decode, parse_dump
 
@@ -60,7 +61,17 @@ def read_bytes(path: Path) -> bytes:
     (opening a device can have effects of its own) and again on the open file, in case the
     path was replaced in between; the file is opened non-blocking so that even a pipe put
     there in between cannot make the open itself wait.
+
+    A name holding a control character is refused too (see :func:`generator.errors.shown`).
     """
+    character = unshowable(path.name)
+    if character is not None:
+        what = (
+            f"a byte that is not UTF-8 (0x{ord(character) - 0xDC00:02X})"
+            if unicodedata.category(character) == "Cs"  # how Python reads such a byte of a file name
+            else f"a control character (U+{ord(character):04X})"
+        )
+        raise DumpError(path, f"the file name holds {what}: rename the file")
     try:
         _check_regular(path, path.stat().st_mode)
         descriptor = os.open(path, _OPEN_FLAGS)

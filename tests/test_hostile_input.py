@@ -7,6 +7,7 @@ hang fails the test instead of stalling the suite.
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from generator.dumps import MAX_BYTES, MAX_LINES
+from generator.errors import DumpError
 from tests.sitebuild import ROOT
 
 #: seconds a generator run may take here: a run that hangs is stopped and fails the test
@@ -147,3 +149,60 @@ def test_oversized_dumps_are_refused_before_they_are_decoded(
     else:
         assert generator("check", name, cwd=project) == (1, "", f"{name}: {message}\n")
         assert generator("add", name, "--date", "2026-01-03", cwd=project) == (1, "", f"{name}: {message}\n")
+
+
+# --------------------------------------------------------------------------- names that break lines
+
+INJECTED = "2026-01-01-a\n::error file=x::pwned.txt"
+
+
+@pytest.mark.parametrize(
+    ("name", "shown", "what"),
+    [
+        pytest.param(
+            INJECTED, "2026-01-01-a\\n::error file=x::pwned.txt", "a control character (U+000A)", id="newline"
+        ),
+        pytest.param("2026-01-01-a\r.txt", "2026-01-01-a\\r.txt", "a control character (U+000D)", id="cr"),
+        pytest.param("2026-01-01-\x1b[2J.txt", "2026-01-01-\\x1b[2J.txt", "a control character (U+001B)", id="escape"),
+        pytest.param("2026-01-01-a\u2028b.txt", "2026-01-01-a\\u2028b.txt", "a control character (U+2028)", id="u2028"),
+        pytest.param("2026-01-01-\u202eb.txt", "2026-01-01-\\u202eb.txt", "a control character (U+202E)", id="bidi"),
+        pytest.param(
+            os.fsdecode(b"2026-01-01-\xff.txt"),
+            "2026-01-01-\\udcff.txt",
+            "a byte that is not UTF-8 (0xFF)",
+            id="latin-1",
+        ),
+    ],
+)
+def test_a_dump_name_with_a_control_character_is_refused_on_one_line(
+    project: Path, name: str, shown: str, what: str
+) -> None:
+    (project / "dumps" / name).write_text(GOOD, encoding="utf-8")
+    message = f"dumps/{shown}: the file name holds {what}: rename the file"
+    assert generator("build", cwd=project) == (1, "", message + "\n")
+    # in GitHub Actions, the same message and an annotation on one line
+    annotated = shown.replace("\\n", "%0A").replace("\\r", "%0D").replace(":", "%3A")
+    assert generator("build", cwd=project, env={"GITHUB_ACTIONS": "true"}) == (
+        1,
+        f"::error file=dumps/{annotated},title=Rejected dump::the file name holds {what}: rename the file\n",
+        message + "\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "line", "message", "expected"),
+    [
+        ("dumps/2026-01-01-x.txt", 3, "plain: kept as it is", "dumps/2026-01-01-x.txt:3: plain: kept as it is"),
+        (
+            "dumps/caf\u00e9 \u03b1.txt",
+            None,
+            "non-ASCII text stays",
+            "dumps/caf\u00e9 \u03b1.txt: non-ASCII text stays",
+        ),
+        (INJECTED, 1, "empty", "2026-01-01-a\\n::error file=x::pwned.txt:1: empty"),
+        ("x\u2029.txt", None, "a\tb\x85c", "x\\u2029.txt: a\\tb\\x85c"),
+    ],
+)
+def test_an_input_error_is_one_line_whatever_its_path(path: str, line: int | None, message: str, expected: str) -> None:
+    assert str(DumpError(path, message, line)) == expected
+    assert str(pickle.loads(pickle.dumps(DumpError(path, message, line)))) == expected
