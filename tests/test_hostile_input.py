@@ -206,3 +206,42 @@ def test_a_dump_name_with_a_control_character_is_refused_on_one_line(
 def test_an_input_error_is_one_line_whatever_its_path(path: str, line: int | None, message: str, expected: str) -> None:
     assert str(DumpError(path, message, line)) == expected
     assert str(pickle.loads(pickle.dumps(DumpError(path, message, line)))) == expected
+
+
+# --------------------------------------------------------------------------- implausible dates
+
+WRONG_DATE = (
+    ": the dump's date {day} cannot be right: a dump is dated from 1991-01-01 (arXiv opened in 1991) "
+    "to 2100-12-31; correct the date in its file name (or the --date given)"
+)
+WITH_DAY_LINE = GOOD.replace("Subscribe", "Subscribe\n{day}\n")
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "args", "message"),
+    [
+        ("dumps/0001-01-01-x.txt", GOOD, ["build"], WRONG_DATE.format(day="0001-01-01")),
+        ("dumps/9999-12-31-x.txt", GOOD, ["build"], WRONG_DATE.format(day="9999-12-31")),
+        ("0001-01-01-x.txt", GOOD, ["add", "0001-01-01-x.txt"], WRONG_DATE.format(day="0001-01-01")),
+        ("x.txt", GOOD, ["add", "x.txt", "--date", "9999-12-31"], WRONG_DATE.format(day="9999-12-31")),
+        ("x.txt", GOOD, ["check", "x.txt", "--date", "1990-12-31"], WRONG_DATE.format(day="1990-12-31")),
+        (
+            "dumps/2026-01-02-x.txt",
+            WITH_DAY_LINE.format(day="Jan 1, 9999"),
+            ["build"],
+            ":3: day line 'Jan 1, 9999': the day 9999-01-01 is after the dump's date 2026-01-02",
+        ),
+        (
+            "dumps/2026-01-02-x.txt",
+            WITH_DAY_LINE.format(day="Jan 1, 0001"),
+            ["build"],
+            ":3: day line 'Jan 1, 0001': the year 0001 is before 1991, when arXiv opened",
+        ),
+    ],
+    ids=["name-0001", "name-9999", "add-name-0001", "add-date-9999", "check-date-1990", "day-9999", "day-0001"],
+)
+def test_implausible_dates_are_refused(project: Path, name: str, text: str, args: list[str], message: str) -> None:
+    (project / name).write_text(text, encoding="utf-8")
+    filed = sorted((project / "dumps").iterdir())
+    assert generator(*args, cwd=project) == (1, "", f"{name}{message}\n")
+    assert sorted((project / "dumps").iterdir()) == filed
