@@ -245,3 +245,38 @@ def test_implausible_dates_are_refused(project: Path, name: str, text: str, args
     filed = sorted((project / "dumps").iterdir())
     assert generator(*args, cwd=project) == (1, "", f"{name}{message}\n")
     assert sorted((project / "dumps").iterdir()) == filed
+
+
+# --------------------------------------------------------------------------- regexes that backtrack
+
+CRAFTED = GOOD.replace(
+    "We formalize and study a phenomenon called feature collapse. It makes precise an intuitive idea.",
+    "We formalize a phenomenon. It ends with a long run of one letter: " + "a" * 40 + "!",
+).replace("Feature Collapse", "A Long Run")
+
+
+def _taxonomy_with_regex(project: Path, regex: str) -> None:
+    (project / "taxonomy" / "tags.yml").write_text(
+        f"tags:\n  letters:\n    label: Letters\n    regex: ['{regex}']\n", encoding="utf-8"
+    )
+
+
+def test_a_regex_that_backtracks_without_end_is_refused_when_the_taxonomy_loads(project: Path) -> None:
+    # (a+)+$ tries every way of splitting the run of 40 "a"s between its two repeats
+    _taxonomy_with_regex(project, "(a+)+$")
+    (project / "dumps" / "2026-01-02-crafted.txt").write_text(CRAFTED, encoding="utf-8")
+    assert generator("build", cwd=project) == (
+        1,
+        "",
+        "taxonomy/tags.yml:4: tag 'letters': regex '(a+)+$' is refused: a repeat has no upper bound "
+        "(*, + or {n,}); give it one, such as {1,20}\n",
+    )
+
+
+def test_the_slowest_regex_allowed_stays_linear_on_a_crafted_abstract(project: Path) -> None:
+    # each "a" of the abstract can start 2**7 ways of matching, none of which finds the "b"
+    _taxonomy_with_regex(project, "(?:a|a){0,7}b")
+    (project / "dumps" / "2026-01-02-crafted.txt").write_text(CRAFTED.replace("a" * 40, "a" * 50_000), encoding="utf-8")
+    code, out, err = generator("tags", cwd=project)
+    assert (code, err) == (0, "")
+    assert out.startswith("2 papers: 0 tagged (0.0%), 2 untagged")
