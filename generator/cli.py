@@ -17,7 +17,7 @@ from . import dumps as dump_files
 from .archive import Archive, build_archive, load_archive
 from .dates import date_from_name
 from .dedupe import title_key
-from .errors import ArchiveError, InputError, LocatedError
+from .errors import ArchiveError, InputError, LocatedError, shown
 from .model import Dump, Notice, Paper
 from .parse import decode, parse_dump
 from .permalinks import FILE_NAME, read_permalinks, write_permalinks
@@ -57,16 +57,19 @@ def read_tag_rules(taxonomy: Path, overrides: Path | None) -> tuple[Taxonomy, Ov
 
 
 def github_annotation(error: InputError) -> str:
-    """A GitHub Actions workflow command that shows an input error on its file and line."""
-    properties = [f"file={_escape_property(error.path)}"]
-    if error.line is not None:
-        properties.append(f"line={error.line}")
-    properties.append("title=Rejected dump")
-    return f"::error {','.join(properties)}::{_escape_data(error.message)}"
+    """A GitHub Actions workflow command that shows an input error on its file and line.
+
+    Every property value and the message are escaped as GitHub reads them: a newline in a
+    path or a message cannot end the command and start another one; other control
+    characters (a terminal escape, a bidirectional override) are written as Python escapes."""
+    properties = {"file": error.path, "line": error.line, "title": "Rejected dump"}
+    fields = ",".join(f"{key}={_escape_property(str(value))}" for key, value in properties.items() if value is not None)
+    return f"::error {fields}::{_escape_data(error.message)}"
 
 
 def _escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # GitHub's escapes, then any other control character as a Python escape (shown)
+    return shown(value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _escape_property(value: str) -> str:
@@ -239,7 +242,13 @@ def add(file: Path, day: datetime | None, dumps_dir: Path) -> None:
         write_permalinks(dumps_dir, recorded)
         temporary = target.with_name(target.name + ".pa-tmp")
         temporary.write_bytes(data)
-        temporary.replace(target)
+        try:
+            target.hardlink_to(temporary)  # never over a file filed in the meantime
+        except FileExistsError:
+            message = "a dump with this name is already filed; give the new one another name or date"
+            raise InputError(target, message) from None
+        finally:
+            temporary.unlink()
         write_permalinks(dumps_dir, {**recorded, **{paper.key: paper.slug for paper in after}})
     listed = {paper.key for paper in after if any(source.dump == target.name for source in paper.sources)}
     new = len(listed - {paper.key for paper in before})

@@ -23,7 +23,7 @@ import unicodedata
 from datetime import date
 from enum import Enum
 
-from .dates import parse_day_line, resolve_day
+from .dates import check_dump_date, parse_day_line, resolve_day
 from .errors import DumpError
 from .model import Dump, Entry, Notice
 
@@ -95,7 +95,11 @@ def _clean(line: str) -> str:
 
 
 def parse_dump(text: str, path: str, dump_date: date) -> Dump:
-    """Parse a whole dump. Raises DumpError for what cannot be placed."""
+    """Parse a whole dump. Raises DumpError for what cannot be placed, or an implausible date."""
+    try:
+        check_dump_date(dump_date)
+    except ValueError as exc:
+        raise DumpError(path, str(exc)) from None
     numbered = [(number, line) for number, line in enumerate(split_lines(text), start=1) if line]
     if not numbered:
         raise DumpError(path, "the file is empty: paste the text of a Hugging Face Papers page into it", 1)

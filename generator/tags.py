@@ -20,6 +20,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import chain
 from pathlib import Path
+from re import _constants as _sre  # re's own parser (private, stable since 3.11): see regex_steps
+from re import _parser as _sre_parse
+from typing import Any
 
 import yaml
 
@@ -279,6 +282,92 @@ def _integer(node: yaml.Node, path: str, what: str, minimum: int) -> int:
     return int(text)
 
 
+# --------------------------------------------------------------------------- regex limits
+
+#: The most steps a taxonomy regex may take at one position of a text (see regex_steps).
+REGEX_STEPS = 1000
+
+_ONE_CHARACTER = frozenset({_sre.LITERAL, _sre.NOT_LITERAL, _sre.ANY, _sre.IN, _sre.AT})
+_REPEATS = frozenset({_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT})
+
+
+def regex_steps(pattern: re.Pattern[str]) -> int:
+    """The most steps ``pattern`` can take at one position of a text, counted over every way
+    it can backtrack; raises ValueError for what a taxonomy regex may not hold.
+
+    Python's ``re`` backtracks: ``(a+)+$`` tries every way of sharing a run of "a"s between
+    its two repeats, a number that doubles with each "a", so one crafted abstract could stop
+    the build. A taxonomy regex is therefore held to a subset whose search takes at most
+    REGEX_STEPS steps per character of text, whatever the text: every repeat has an upper
+    bound (``{1,20}``, not ``+``, ``*`` or ``{2,}``), there are no backreferences nor
+    conditional groups, and the steps counted here stay within REGEX_STEPS. Which rules this
+    rejects is known when the taxonomy is loaded, rather than when some text times out.
+
+    The count follows the backtracking search tree of the pattern at one position (the
+    pattern as ``re.compile`` parses it): a sequence tries what follows once for every way
+    its part so far can end, an alternation tries each branch, a repeat is its body that
+    many times with each further time optional, and a lookaround, an atomic group or a
+    possessive repeat ends one way only.
+    """
+    return _steps(_sre_parse.parse(pattern.pattern, pattern.flags))[0]
+
+
+def _steps(items: Iterable[tuple[Any, Any]]) -> tuple[int, int]:
+    """(steps, ends) of a sequence of parsed items: the most steps its search tree at one
+    position can take, and the most ways it can end (each one tries what follows)."""
+    steps, ends = 0, 1
+    for op, argument in items:
+        if op in _ONE_CHARACTER:
+            item_steps, item_ends = 1, 1
+        elif op == _sre.SUBPATTERN:
+            item_steps, item_ends = _steps(argument[3])
+        elif op == _sre.BRANCH:
+            branches = [_steps(branch) for branch in argument[1]]
+            item_steps, item_ends = sum(s for s, _ in branches), sum(e for _, e in branches)
+        elif op in _REPEATS:
+            item_steps, item_ends = _repeat_steps(*argument)
+            if op == _sre.POSSESSIVE_REPEAT:
+                item_ends = 1
+        elif op in (_sre.ASSERT, _sre.ASSERT_NOT):
+            item_steps, item_ends = _steps(argument[1])[0], 1
+        elif op == _sre.ATOMIC_GROUP:
+            item_steps, item_ends = _steps(argument)[0], 1
+        elif op in (_sre.GROUPREF, _sre.GROUPREF_EXISTS):
+            raise ValueError("backreferences and conditional groups are not allowed")
+        else:  # pragma: no cover - every construct of re's parser is named above
+            raise ValueError(f"{op} is not allowed")
+        steps += ends * item_steps
+        ends *= item_ends
+        if steps > REGEX_STEPS:
+            raise ValueError(
+                f"it could take more than {REGEX_STEPS} steps at one position of a text (repeats or "
+                "alternatives that can match the same text in many ways); simplify it"
+            )
+    return steps, ends
+
+
+def _repeat_steps(least: int, most: int, body: Iterable[tuple[Any, Any]]) -> tuple[int, int]:
+    """(steps, ends) of ``body{least,most}``: ``least`` times the body, then ``most - least``
+    times an optional body nested in the one before (each time one more step)."""
+    if most == _sre.MAXREPEAT:
+        raise ValueError("a repeat has no upper bound (*, + or {n,}); give it one, such as {1,20}")
+    body_steps, body_ends = _steps(body)
+    body_steps += 1
+    optional_steps, optional_ends = 0, 1  # the optional times, from the innermost out
+    for _ in range(most - least):
+        optional_steps = 1 + body_steps + body_ends * optional_steps
+        optional_ends = 1 + body_ends * optional_ends
+        if optional_steps > REGEX_STEPS:
+            break
+    steps, ends = optional_steps, optional_ends
+    for _ in range(least):
+        steps = body_steps + body_ends * steps
+        ends *= body_ends
+        if steps > REGEX_STEPS:
+            break
+    return steps, ends
+
+
 # --------------------------------------------------------------------------- taxonomy
 
 
@@ -315,6 +404,10 @@ def _parse_tag(name: str, node: yaml.Node, line: int, path: str) -> Tag:
             raise ConfigError(path, f"{what}: regex {source!r} does not compile: {exc}", source_line) from exc
         if pattern.search(""):
             raise ConfigError(path, f"{what}: regex {source!r} matches the empty string", source_line)
+        try:
+            regex_steps(pattern)
+        except ValueError as exc:
+            raise ConfigError(path, f"{what}: regex {source!r} is refused: {exc}", source_line) from None
         patterns.append(pattern)
     if not terms and not patterns:
         raise ConfigError(path, f"{what}: no rules (give 'terms' or 'regex')", line)

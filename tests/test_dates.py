@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from generator.dates import date_from_name, parse_day_line, resolve_day
+from generator.dates import check_dump_date, date_from_name, parse_day_line, resolve_day
 
 
 @pytest.mark.parametrize(
@@ -44,9 +44,48 @@ def test_resolve_day(month: int, day: int, year: int | None, dump_date: date, ex
     assert resolve_day(month, day, year, dump_date) == expected
 
 
-def test_a_day_after_the_dump_is_refused() -> None:
-    with pytest.raises(ValueError, match="after the dump's date"):
-        resolve_day(3, 8, 2027, date(2026, 11, 22))
+@pytest.mark.parametrize(
+    ("month", "day", "year", "dump_date", "message"),
+    [
+        (3, 8, 2027, date(2026, 11, 22), "the day 2027-03-08 is after the dump's date 2026-11-22"),
+        (1, 1, 9999, date(2026, 11, 22), "the day 9999-01-01 is after the dump's date 2026-11-22"),
+        (1, 1, 1, date(2026, 11, 22), "the year 0001 is before 1991, when arXiv opened"),
+        (1, 1, 0, date(2026, 11, 22), "the year 0000 is before 1991, when arXiv opened"),
+        (12, 31, 1990, date(2026, 11, 22), "the year 1990 is before 1991, when arXiv opened"),
+        (12, 31, None, date(1991, 1, 5), "no day 12-31 lies from 1991-01-01 to the dump's date 1991-01-05"),
+        (2, 29, None, date(1991, 3, 1), "no day 02-29 lies from 1991-01-01 to the dump's date 1991-03-01"),
+    ],
+)
+def test_a_day_after_the_dump_or_before_arxiv_is_refused(
+    month: int, day: int, year: int | None, dump_date: date, message: str
+) -> None:
+    with pytest.raises(ValueError) as caught:
+        resolve_day(month, day, year, dump_date)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("dump_date", "plausible"),
+    [
+        (date(1, 1, 1), False),
+        (date(1990, 12, 31), False),
+        (date(1991, 1, 1), True),
+        (date(2026, 11, 22), True),
+        (date(2100, 12, 31), True),
+        (date(2101, 1, 1), False),
+        (date(9999, 12, 31), False),
+    ],
+)
+def test_check_dump_date(dump_date: date, plausible: bool) -> None:
+    if plausible:
+        check_dump_date(dump_date)
+        return
+    with pytest.raises(ValueError) as caught:
+        check_dump_date(dump_date)
+    assert str(caught.value) == (
+        f"the dump's date {dump_date.isoformat()} cannot be right: a dump is dated from 1991-01-01 "
+        "(arXiv opened in 1991) to 2100-12-31; correct the date in its file name (or the --date given)"
+    )
 
 
 @pytest.mark.parametrize(

@@ -195,6 +195,14 @@ def test_missing_abstracts_are_kept_and_reported(body: str, warnings: list[str],
             f"{HEADER_B}Mar 8, 2027\n\nTitle One\n\n{ABSTRACT_1}\n",
             "dumps/2026-11-22-x.txt:9: day line 'Mar 8, 2027': the day 2027-03-08 is after the dump's date 2026-11-22",
         ),
+        (
+            f"{HEADER_B}Jan 1, 9999\n\nTitle One\n\n{ABSTRACT_1}\n",
+            "dumps/2026-11-22-x.txt:9: day line 'Jan 1, 9999': the day 9999-01-01 is after the dump's date 2026-11-22",
+        ),
+        (
+            f"{HEADER_B}Jan 1, 0001\n\nTitle One\n\n{ABSTRACT_1}\n",
+            "dumps/2026-11-22-x.txt:9: day line 'Jan 1, 0001': the year 0001 is before 1991, when arXiv opened",
+        ),
     ],
     ids=[
         "empty",
@@ -206,12 +214,24 @@ def test_missing_abstracts_are_kept_and_reported(body: str, warnings: list[str],
         "two-abstracts",
         "truncated",
         "day-after-dump",
+        "year-9999",
+        "year-0001",
     ],
 )
 def test_bad_dumps_are_errors_with_file_and_line(text: str, message: str) -> None:
     with pytest.raises(DumpError) as caught:
         parse(text)
     assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("dump_date", [date(1, 1, 1), date(1990, 12, 31), date(2101, 1, 1), date(9999, 12, 31)])
+def test_an_implausible_dump_date_is_an_error(dump_date: date) -> None:
+    with pytest.raises(DumpError) as caught:
+        parse(f"{HEADER_B}Title One\n{ABSTRACT_1}\n", dump_date)
+    assert str(caught.value) == (
+        f"dumps/2026-11-22-x.txt: the dump's date {dump_date.isoformat()} cannot be right: a dump is dated from "
+        "1991-01-01 (arXiv opened in 1991) to 2100-12-31; correct the date in its file name (or the --date given)"
+    )
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,7 @@ from generator.tags import (
     load_taxonomy,
     parse_overrides,
     parse_taxonomy,
+    regex_steps,
     tag_papers,
     tag_report,
     term_variants,
@@ -142,6 +143,38 @@ def test_regex_rules_are_case_insensitive_unless_told() -> None:
         "tags:\n  any: {label: Any, regex: ['\\bclip\\b']}\n  exact: {label: Exact, regex: ['\\b(?-i:CLIP)\\b']}\n"
     )
     assert Matcher.build(rules).mentions(text) == {0: 3, 1: 1}
+
+
+# Taxonomy regexes must match in steps bounded per character of text (see regex_steps).
+@pytest.mark.parametrize(
+    ("source", "steps"),
+    [
+        ("\\bclip\\b", 6),
+        ("\\b(?-i:CLIP)\\b", 6),
+        ("\\b3-?d\\b", 9),
+        ("\\bGPT-?\\d{1,2}(?:\\.\\d{1,2})?\\b", 61),
+        ("\\b[a-z]{1,20}-?\\d{1,3}[bm]\\b", 680),
+        ("(?<!x)y|(?=ab)c", 5),
+        ("(?>a{1,5})b", 15),
+        ("a{1,9}+b", 27),
+        ("(?:a|a){0,7}b", 636),  # exponential in its bound, which 1000 steps keep at 7
+        ("(?:a|a){0,8}b", "it could take more than 1000 steps"),
+        ("(a{1,10}){1,10}", "it could take more than 1000 steps"),
+        ("a{4000000000}", "it could take more than 1000 steps"),
+        ("(a+)+$", "a repeat has no upper bound"),
+        ("\\w*x", "a repeat has no upper bound"),
+        ("(?:ab){2,}", "a repeat has no upper bound"),
+        ("a*+", "a repeat has no upper bound"),  # possessive: no backtracking, but a search tries every start
+        ("(a)?(?(1)b|c)", "backreferences and conditional groups are not allowed"),
+    ],
+)
+def test_regex_steps(source: str, steps: int | str) -> None:
+    pattern = re.compile(source, re.IGNORECASE)
+    if isinstance(steps, int):
+        assert regex_steps(pattern) == steps
+    else:
+        with pytest.raises(ValueError, match=re.escape(steps)):
+            regex_steps(pattern)
 
 
 @pytest.mark.parametrize(
@@ -395,6 +428,20 @@ def test_overrides_must_fit_papers_and_taxonomy(text: str, message: str) -> None
         (
             "tags:\n  x:\n    label: X\n    regex: ['a*']\n",
             "tags.yml:4: tag 'x': regex 'a*' matches the empty string",
+        ),
+        (
+            "tags:\n  x:\n    label: X\n    regex: ['(a+)+$']\n",
+            "tags.yml:4: tag 'x': regex '(a+)+$' is refused: a repeat has no upper bound (*, + or {n,}); "
+            "give it one, such as {1,20}",
+        ),
+        (
+            "tags:\n  x:\n    label: X\n    regex: ['(?:a|a){0,8}b']\n",
+            "tags.yml:4: tag 'x': regex '(?:a|a){0,8}b' is refused: it could take more than 1000 steps at one "
+            "position of a text (repeats or alternatives that can match the same text in many ways); simplify it",
+        ),
+        (
+            "tags:\n  x:\n    label: X\n    regex: ['(a)\\1']\n",
+            "tags.yml:4: tag 'x': regex '(a)\\\\1' is refused: backreferences and conditional groups are not allowed",
         ),
         (
             "tags:\n  x:\n    label: X\n    terms: [a]\n    threshold: 0\n",

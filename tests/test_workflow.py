@@ -430,8 +430,17 @@ def test_no_annotation_outside_github_actions(tmp_path: Path) -> None:
                 "50%25 done%0D%0Athen: stopped, here"
             ),
         ),
+        (
+            "dumps/2026-01-01-a\n::error file=x::pwned.txt",
+            1,
+            "the file name holds a control character (U+000A): rename the file",
+            (
+                "::error file=dumps/2026-01-01-a%0A%3A%3Aerror file=x%3A%3Apwned.txt,line=1,title=Rejected dump::"
+                "the file name holds a control character (U+000A): rename the file"
+            ),
+        ),
     ],
-    ids=["with-line", "without-line", "escaped"],
+    ids=["with-line", "without-line", "escaped", "injected"],
 )
 def test_github_annotation_format(path: str, line: int | None, message: str, expected: str) -> None:
     from generator.cli import github_annotation
