@@ -148,3 +148,16 @@ def test_mkdocs_refuses_a_docs_folder_a_killed_build_left(project: Path, leftove
         "run `python -m generator build` again before building the site"
     ) in result.stderr
     assert not (project / "site").exists()
+
+
+def test_a_read_only_docs_folder_stops_the_build_with_a_message(project: Path, small_disk: Path) -> None:
+    docs = small_disk / "docs"
+    shutil.copytree(project / "docs", docs)
+    assert run_generator("build", "--docs", docs, cwd=project).returncode == 0
+    before = fingerprint(docs)
+    (project / "dumps" / "2026-06-02-second.txt").unlink()  # a build that would change docs/
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    result = run_generator("build", "--docs", docs, cwd=project)
+    assert result.returncode == 1
+    assert result.stderr.endswith(f"{docs}/.generator.lock: cannot write: read-only file system\n")
+    assert fingerprint(docs) == before
