@@ -93,7 +93,9 @@ def gzip_bytes(data: bytes, level: int = COMPRESSLEVEL) -> bytes:
 
 
 def record(paper: Paper, site_url: str, related: Sequence[str] = ()) -> Json:
-    """A paper's full record (its dates as dates: :func:`encode` writes them YYYY-MM-DD)."""
+    """A paper's full record (its dates as dates: :func:`encode` writes them YYYY-MM-DD), with
+    what the Hub knows of it (null or empty when it is not resolved)."""
+    found = paper.record if paper.record is not None and paper.record.resolved else None
     return {
         "slug": paper.slug,
         "title": paper.title,
@@ -103,6 +105,11 @@ def record(paper: Paper, site_url: str, related: Sequence[str] = ()) -> Json:
         "dates": paper.dates,
         "url": _url(site_url, page_path(paper)),
         "related": related,
+        "arxiv_id": found.arxiv_id if found else None,
+        "authors": found.authors if found else (),
+        "published": found.published if found else None,
+        "code": found.github if found else None,
+        "project_page": found.project_page if found else None,
     }
 
 

@@ -34,6 +34,7 @@ from datetime import date
 from functools import cache, partial
 
 from .model import Paper, first_listed
+from .records import abs_url
 from .slugs import slug_of as tag_slug
 from .write import Files, Job
 
@@ -140,6 +141,11 @@ def atom_feed(
         _text(entry, "published", timestamp(paper.date))
         _text(entry, "updated", timestamp(paper.date))
         ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": _href(site_url, path, target)})
+        record = paper.record if paper.record is not None and paper.record.resolved else None
+        if record is not None:
+            ET.SubElement(entry, "link", {"rel": "related", "type": "text/html", "href": abs_url(record.arxiv_id)})
+            for name in record.authors:
+                _text(ET.SubElement(entry, "author"), "name", name)
         for tag in paper.tags:
             ET.SubElement(entry, "category", {"term": clean(tag), "label": clean(tag)})
         if paper.abstract:

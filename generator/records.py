@@ -58,6 +58,20 @@ class Record:
         return self.status == "resolved"
 
 
+def abs_url(arxiv_id: str) -> str:
+    """The paper's abstract page on arXiv."""
+    return f"https://arxiv.org/abs/{arxiv_id}"
+
+
+def pdf_url(arxiv_id: str) -> str:
+    return f"https://arxiv.org/pdf/{arxiv_id}"
+
+
+def hub_url(arxiv_id: str) -> str:
+    """The paper's page on Hugging Face Papers."""
+    return f"https://huggingface.co/papers/{arxiv_id}"
+
+
 def record_from_json(data: Any) -> Record:
     """A Record from one decoded JSON line; ValueError saying what is wrong."""
     if not isinstance(data, dict):

@@ -17,10 +17,12 @@ from markupsafe import Markup
 from . import text
 from .api import api_jobs
 from .fastjinja import FastEnvironment
-from .feeds import feed_jobs, tag_feed_path
+from .feeds import SITE_TITLE, feed_jobs, tag_feed_path
+from .meta import json_ld, scholarly_article
 from .model import Paper, first_listed
+from .records import abs_url, hub_url, pdf_url
 from .related import related_papers
-from .search import FILTERS_PATH, engine, filter_values
+from .search import CODE_PATH, FILTERS_PATH, code_slugs, engine, filter_values
 from .slugs import slug_of
 from .write import Job
 
@@ -120,6 +122,11 @@ def environment() -> Environment:
         lstrip_blocks=False,
     )
     env.globals.update(
+        abs_url=abs_url,
+        pdf_url=pdf_url,
+        hub_url=hub_url,
+        json_ld=json_ld,
+        scholarly_article=scholarly_article,
         linkify=text.linkify,
         snippet=text.snippet,
         long_date=text.long_date,
@@ -265,10 +272,10 @@ def site_jobs(papers: Sequence[Paper], related: Mapping[str, Sequence[str]], sit
     """The files of :func:`build_files` (given the related papers) as independent jobs, in
     order: running them one after the other produces the same files in the same order."""
     return [
-        *page_jobs(papers, related),
+        *page_jobs(papers, related, site_url),
         *feed_jobs(papers, site_url),
         *api_jobs(papers, site_url, related),
-        lambda: [(FILTERS_PATH, filter_values(papers))],
+        lambda: [(FILTERS_PATH, filter_values(papers)), (CODE_PATH, code_slugs(papers))],
     ]
 
 
@@ -286,7 +293,13 @@ PageJob = Callable[[], list[tuple[str, str]]]
 PAPERS_PER_JOB = 50
 
 
-def page_jobs(papers: Sequence[Paper], related: Mapping[str, Sequence[str]] | None = None) -> list[PageJob]:
+#: characters of the abstract a page's description holds (what search engines show)
+DESCRIPTION_LENGTH = 160
+
+
+def page_jobs(
+    papers: Sequence[Paper], related: Mapping[str, Sequence[str]] | None = None, site_url: str = ""
+) -> list[PageJob]:
     """The pages of :func:`render_pages` as jobs of a few pages each, in the same order.
 
     The compiled templates are made here, once. The tags and days with their papers are made
@@ -319,6 +332,7 @@ def page_jobs(papers: Sequence[Paper], related: Mapping[str, Sequence[str]] | No
     pagefind = engine(len(papers)) == "pagefind"  # the markup Pagefind reads, only where it is used
 
     paper_page = templates["paper"].module.page  # the page macro (see paper.md.j2)
+    paper_head = templates["paper"].module.head
     related_of: Mapping[str, Sequence[str]] = related or {}
 
     def paper_pages(chunk: Sequence[Paper]) -> list[tuple[str, str]]:
@@ -327,8 +341,12 @@ def page_jobs(papers: Sequence[Paper], related: Mapping[str, Sequence[str]] | No
         for paper in chunk:
             path = f"papers/{paper.slug}.md"
             others = [link[slug] for slug in related_of.get(paper.slug, ())]
-            matter = front_matter(title=paper.title, tags=paper.tags, hide=("toc",), template=LEAN_TEMPLATE)
-            pages.append((path, str(paper_page(paper, others, base_of(path), pagefind, matter))))
+            record = paper.record if paper.record is not None and paper.record.resolved else None
+            description = text.snippet(paper.abstract, DESCRIPTION_LENGTH) or paper.title
+            url = f"{site_url}papers/{paper.slug}/" if site_url else ""
+            head = str(paper_head(paper, record, url, description, SITE_TITLE))
+            matter = front_matter(title=paper.title, tags=paper.tags, hide=("toc",), template=LEAN_TEMPLATE, head=head)
+            pages.append((path, str(paper_page(paper, record, others, base_of(path), pagefind, matter))))
         return pages
 
     def tag_page(name: str, index: int) -> list[tuple[str, str]]:
@@ -347,6 +365,7 @@ def page_jobs(papers: Sequence[Paper], related: Mapping[str, Sequence[str]] | No
                     feed=feed,
                     front_matter=front_matter(
                         title=title,
+                        description=f"{tag.count} papers on {tag.name} listed on Hugging Face Papers, newest first.",
                         hide=["toc"],
                         search=NOT_INDEXED,
                         feed=feed,
@@ -377,7 +396,12 @@ def page_jobs(papers: Sequence[Paper], related: Mapping[str, Sequence[str]] | No
                     day=day,
                     base=base_of(path),
                     front_matter=front_matter(
-                        title=text.long_date(day.date), hide=["toc"], search=NOT_INDEXED, template=LEAN_TEMPLATE
+                        title=text.long_date(day.date),
+                        description=f"The {len(day.papers)} papers listed on Hugging Face Papers on "
+                        f"{text.long_date(day.date)}.",
+                        hide=["toc"],
+                        search=NOT_INDEXED,
+                        template=LEAN_TEMPLATE,
                     ),
                 ),
             )

@@ -9,6 +9,7 @@ archive switches to it once it holds PAGEFIND_FROM papers. The MkDocs hooks
 
 from __future__ import annotations
 
+import json
 import os
 from collections import Counter
 from collections.abc import Iterable
@@ -41,15 +42,38 @@ FILTERS_PATH = "api/filters.json"
 
 
 def filter_values(papers: Iterable[Paper]) -> bytes:
-    """{"tag": {tag: papers}, "year": {year: papers}}: the options of the search box's filters.
+    """{"tag": {tag: papers}, "year": {year: papers}, "code": {"yes": papers}}: the options of
+    the search box's filters ("code": papers with a code repository).
 
     The same shape as Pagefind's own filters(), which would instead download every filter
     index (over 300 KB at 30,000 papers) before the first query.
     """
     tags: Counter[str] = Counter()
     years: Counter[str] = Counter()
+    code = 0
     for paper in papers:
         tags.update(paper.tags)
         years[str(paper.date.year)] += 1
-    document = {"tag": dict(sorted(tags.items())), "year": dict(sorted(years.items()))}
+        code += has_code(paper)
+    document = {"tag": dict(sorted(tags.items())), "year": dict(sorted(years.items())), "code": {"yes": code}}
     return encode(document)
+
+
+#: the slugs of the papers with code, for the "with code" filter of Material's search
+CODE_PATH = "api/code.json"
+
+
+def has_code(paper: Paper) -> bool:
+    return paper.record is not None and paper.record.resolved and paper.record.github is not None
+
+
+def code_slugs(papers: Iterable[Paper]) -> bytes:
+    return encode(sorted(paper.slug for paper in papers if has_code(paper)))
+
+
+def papers_with_code(docs: Path) -> int:
+    """How many papers of a docs folder have code (0 before the generator ran)."""
+    try:
+        return int(json.loads((docs / FILTERS_PATH).read_bytes()).get("code", {}).get("yes", 0))
+    except (OSError, ValueError, AttributeError):
+        return 0

@@ -64,7 +64,7 @@ from mkdocs.structure.toc import get_toc
 
 from generator.api import gzip_bytes
 from generator.pagefind import sort_filters
-from generator.search import engine_of_docs
+from generator.search import engine_of_docs, papers_with_code
 from generator.sitemaps import split_sitemap
 from generator.siteurl import SiteUrlError, check_site_url
 from generator.slugs import slug_of
@@ -96,6 +96,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     except SiteUrlError as error:
         raise BuildError(f"mkdocs.yml's site_url: {error}") from error
     config.extra["search_engine"] = engine_of_docs(Path(config.docs_dir))
+    config.extra["papers_with_code"] = papers_with_code(Path(config.docs_dir))
     return config
 
 

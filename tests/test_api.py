@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,11 +16,15 @@ from hypothesis import strategies as st
 
 from generator.api import API_VERSION, INDEX, build_api, day_path, encode, gzip_bytes, tag_path
 from generator.model import Paper
+from generator.records import Record
 from generator.related import related_papers
 from tests._papers import paper, shared_papers
 
 SITE = "https://example.github.io/paper-archive/"
 START = date(2026, 3, 1)
+
+
+CHECKED = "2026-12-01T00:00:00Z"
 
 
 def archive(count: int = 90) -> list[Paper]:
@@ -29,7 +34,22 @@ def archive(count: int = 90) -> list[Paper]:
         days = (first, first + timedelta(days=2), first + timedelta(days=30)) if i % 5 == 0 else (first,)
         tags = ("Vision & Language",) if i % 2 else ("Theory", "Optimization") if i % 3 else ()
         abstract = None if i % 11 == 0 else f"Abstract {i}: naïve “quotes” and \\ backslash."
-        papers.append(paper(f"paper-{i:03d}", f"Paper {i}", abstract, days, tags))
+        made = paper(f"paper-{i:03d}", f"Paper {i}", abstract, days, tags)
+        if i % 4 == 1:  # some resolved on the Hub, with code or without; one not found
+            found = Record(
+                made.key,
+                "resolved",
+                CHECKED,
+                f"2401.{i:05d}",
+                made.title,
+                ("A. Author", "B <Author>"),
+                date(2024, 1, 1 + i % 28),
+                "https://github.com/o/r" if i % 8 == 1 else None,
+            )
+            made = replace(made, record=found)
+        elif i == 2:
+            made = replace(made, record=Record(made.key, "unmatched", CHECKED, reason="no Hub paper has this title"))
+        papers.append(made)
     return papers
 
 
@@ -88,6 +108,7 @@ def check(papers: list[Paper], site_url: str, related: dict[str, tuple[str, ...]
             "dates": [d.isoformat() for d in p.dates],
             "url": f"{site_url}papers/{p.slug}/",
             "related": list((related or {}).get(slug, ())),
+            **hub_fields(p),
         }
 
     # Tag files list the tag's papers, newest first.
@@ -106,6 +127,18 @@ def check(papers: list[Paper], site_url: str, related: dict[str, tuple[str, ...]
         ]
     expected = {INDEX} | {day_path(d) for p in papers for d in p.dates} | {tag_path(t) for t in tags}
     assert set(files) == expected
+
+
+def hub_fields(paper: Paper) -> dict[str, Any]:
+    """What the API says of a paper's record (nothing when it is not resolved)."""
+    found = paper.record if paper.record is not None and paper.record.resolved else None
+    return {
+        "arxiv_id": found.arxiv_id if found else None,
+        "authors": list(found.authors) if found else [],
+        "published": found.published.isoformat() if found and found.published else None,
+        "code": found.github if found else None,
+        "project_page": found.project_page if found else None,
+    }
 
 
 def test_synthetic_archive() -> None:

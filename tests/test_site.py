@@ -78,8 +78,19 @@ def test_hostile_input_shows_literally_and_injects_nothing(hostile_site: Path) -
             for name, value in attrs.items():
                 assert not name.startswith("on"), (path, tag, name)
                 assert not (value or "").strip().lower().startswith("javascript:"), (path, tag, name, value)
-        scripts = [text for tag, attrs, text in parsed.elements if tag == "script" and not attrs.get("src")]
-        assert all("pwned" not in "".join(t) for t in scripts), path
+        scripts = [
+            (attrs.get("type"), "".join(text))
+            for tag, attrs, text in parsed.elements
+            if tag == "script" and not attrs.get("src")
+        ]
+        assert all("pwned" not in text for kind, text in scripts if kind != "application/ld+json"), path
+        # a paper's JSON-LD holds its title as data: JSON with nothing that could end the script
+        for text in (text for kind, text in scripts if kind == "application/ld+json"):
+            assert "<" not in text and json.loads(text)["@type"] == "ScholarlyArticle", path
+    for paper in archive.papers:
+        html = page(hostile_site, f"papers/{paper.slug}")
+        (data,) = [json.loads("".join(t)) for tag, a, t in html.elements if a.get("type") == "application/ld+json"]
+        assert data["name"] == paper.title
 
 
 def test_search_index_holds_hostile_text_escaped(hostile_site: Path) -> None:

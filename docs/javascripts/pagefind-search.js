@@ -10,7 +10,8 @@
   const input = root.querySelector(".md-search__input");
   const meta = root.querySelector(".md-search-result__meta");
   const list = root.querySelector(".md-search-result__list");
-  const selects = { tag: root.querySelector('select[name="tag"]'), year: root.querySelector('select[name="year"]') };
+  const selects = Object.fromEntries(
+    ["tag", "year", "code"].map((name) => [name, root.querySelector(`select[name="${name}"]`)]).filter(([, select]) => select));
   const bundle = new URL(root.dataset.pagefindBundle, location.href);
   const MAX_RESULTS = 20;
   const DEBOUNCE_MS = 200; // typing fast: only the query the reader stops at is searched
@@ -36,10 +37,12 @@
     const order = {
       tag: (a, b) => b[1] - a[1] || a[0].localeCompare(b[0]),
       year: (a, b) => b[0].localeCompare(a[0]),
+      code: () => 0,
     };
+    const label = { code: () => "With code" };
     for (const [name, select] of Object.entries(selects)) {
       const values = Object.entries(filters[name] || {}).sort(order[name]);
-      for (const [value, count] of values) select.append(new Option(`${value} (${count})`, value));
+      for (const [value, count] of values) select.append(new Option(`${(label[name] || String)(value)} (${count})`, value));
     }
   }
 

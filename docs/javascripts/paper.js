@@ -1,7 +1,7 @@
 // Paper Archive: a paper page's "Find this paper" and "Cite" sections.
 //
-// Both are made here, from what the page shows (its title, its address and the day it was
-// first listed), rather than written into each of the archive's pages: they repeat the title
+// Both are made here, from what the page shows (its title, its address, the day it was
+// first listed and, for a paper resolved on arXiv, its id, authors and publication day), rather than written into each of the archive's pages: they repeat the title
 // four and three times and were a third of a paper page's HTML. Text goes in as text, never
 // as HTML. `paperArchive` exposes the pure functions to tests.
 (() => {
@@ -19,15 +19,23 @@
   // The entry's key: the paper's slug (unique in the archive and stable).
   const citeKey = (slug) => slug.replace(/[^A-Za-z0-9_:-]+/g, "-").replace(/^-+|-+$/g, "") || "paper";
 
-  // A BibTeX @misc entry: title (double braces keep its capitalization), the page's address
-  // (as `url` for biblatex and natbib, as `howpublished` for classic styles; left out when
-  // unknown), the day first listed, year and month. `listed` is "YYYY-MM-DD".
-  const bibtex = ({ slug, title, url, listed }) => {
+  // A BibTeX @misc entry. For a paper resolved on arXiv (`arxiv`: its id): its authors,
+  // publication year and month, eprint and archivePrefix, and its arXiv address; otherwise the
+  // page's address (as `url` for biblatex and natbib, as `howpublished` for classic styles;
+  // left out when unknown) and the day first listed. Dates are "YYYY-MM-DD".
+  const bibtex = ({ slug, title, url, listed, arxiv, published, authors = [] }) => {
     const fields = [["title", `{${escapeLatex(title)}}`]];
-    if (url) fields.push(["howpublished", `\\url{${url}}`], ["url", url]);
-    fields.push(["note", `Listed on Hugging Face Papers, ${listed}`], ["year", listed.slice(0, 4)]);
+    if (authors.length) fields.push(["author", authors.map(escapeLatex).join(" and ")]);
+    const day = arxiv && published ? published : listed;
+    if (arxiv) {
+      fields.push(["eprint", arxiv], ["archivePrefix", "arXiv"], ["url", `https://arxiv.org/abs/${arxiv}`]);
+    } else {
+      if (url) fields.push(["howpublished", `\\url{${url}}`], ["url", url]);
+      fields.push(["note", `Listed on Hugging Face Papers, ${listed}`]);
+    }
+    fields.push(["year", day.slice(0, 4)]);
     const body = fields.map(([name, value]) => `  ${name} = {${value}}`).join(",\n");
-    return `@misc{${citeKey(slug)},\n${body},\n  month = ${MONTHS[Number(listed.slice(5, 7)) - 1]},\n}\n`;
+    return `@misc{${citeKey(slug)},\n${body},\n  month = ${MONTHS[Number(day.slice(5, 7)) - 1]},\n}\n`;
   };
 
   // Where to look the paper up, by title (encoded as Python's urllib.parse.quote_plus does).
@@ -58,11 +66,18 @@
     const address = canonical ? canonical.href : "";
     const path = (address ? new URL(address) : location).pathname;
     const [, year, month, date] = day.getAttribute("href").match(/(\d{4})\/(\d{2})\/(\d{2})\/$/);
+    const box = heading.closest(".pa-paper");
+    const names = document.querySelectorAll(".pa-all-authors .pa-author").length
+      ? document.querySelectorAll(".pa-all-authors .pa-author")
+      : document.querySelectorAll(".pa-authors .pa-author");
     return {
       slug: path.replace(/\/$/, "").split("/").pop(),
       title: heading.textContent,
       url: address,
       listed: `${year}-${month}-${date}`,
+      arxiv: box ? box.dataset.arxiv || "" : "",
+      published: box ? box.dataset.published || "" : "",
+      authors: [...names].map((name) => name.textContent),
     };
   };
 
@@ -70,12 +85,14 @@
   const fill = (paper) => {
     const more = document.querySelector(".pa-more");
     if (!more) return;
-    const links = searchLinks(paper.title).map(([name, href]) =>
-      element("li", {}, [element("a", { href, textContent: name })]));
-    const find = [element("h2", { textContent: "Find this paper" }), element("ul", { className: "pa-find" }, links)];
-    const related = more.querySelector("ul.pa-related");
-    if (related) related.after(...find);
-    else more.prepend(...find);
+    if (!paper.arxiv) { // a resolved paper links to arXiv itself: no need to search for it
+      const links = searchLinks(paper.title).map(([name, href]) =>
+        element("li", {}, [element("a", { href, textContent: name })]));
+      const find = [element("h2", { textContent: "Find this paper" }), element("ul", { className: "pa-find" }, links)];
+      const related = more.querySelector("ul.pa-related");
+      if (related) related.after(...find);
+      else more.prepend(...find);
+    }
     const button = (copy, label) => {
       const node = element("button", { type: "button", className: "md-button", textContent: label });
       node.dataset.copy = copy;

@@ -1,0 +1,48 @@
+"""What a paper page's head tells machines about the paper: schema.org's ScholarlyArticle
+(JSON-LD), written so that no text can end the script element it stands in."""
+
+from __future__ import annotations
+
+import json
+
+from markupsafe import Markup
+
+from .model import Paper
+from .records import Record, abs_url, pdf_url
+
+# In a <script> element only "</script" or "<!--" could end or confuse it; JSON may write any
+# character as \uXXXX, so these three never appear raw.
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def json_ld(data: object) -> Markup:
+    """`data` as JSON that is safe inside <script type="application/ld+json">."""
+    return Markup(json.dumps(data, ensure_ascii=False, sort_keys=True).translate(_SCRIPT_SAFE))
+
+
+def scholarly_article(paper: Paper, record: Record | None, url: str, description: str) -> dict[str, object]:
+    """The schema.org description of a paper: its record's facts when it has one."""
+    data: dict[str, object] = {
+        "@context": "https://schema.org",
+        "@type": "ScholarlyArticle",
+        "headline": paper.title[:110],  # Google's limit for a headline
+        "name": paper.title,
+        "description": description,
+    }
+    if url:
+        data["url"] = url
+    if record is not None:
+        data["identifier"] = f"arXiv:{record.arxiv_id}"
+        data["sameAs"] = abs_url(record.arxiv_id)
+        data["encoding"] = {
+            "@type": "MediaObject",
+            "encodingFormat": "application/pdf",
+            "contentUrl": pdf_url(record.arxiv_id),
+        }
+        if record.authors:
+            data["author"] = [{"@type": "Person", "name": name} for name in record.authors]
+        if record.published:
+            data["datePublished"] = record.published.isoformat()
+        if record.github:
+            data["isBasedOn"] = record.github
+    return data
