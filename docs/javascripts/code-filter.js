@@ -13,11 +13,17 @@
       const parts = new URL(href, location.href).pathname.split("/").filter(Boolean);
       return parts.length >= 2 && parts[parts.length - 2] === "papers" ? parts[parts.length - 1] : null;
     };
+    const meta = list.parentElement.querySelector(".md-search-result__meta");
     const apply = () => {
+      let shown = 0;
       for (const item of list.children) {
         const link = item.querySelector("a[href]");
         item.hidden = box.checked && withCode !== null && !(link && withCode.has(slugOf(link.href)));
+        shown += !item.hidden;
       }
+      const note = meta.querySelector(".pa-code-note") || meta.appendChild(document.createElement("span"));
+      note.className = "pa-code-note";
+      note.textContent = box.checked && withCode !== null ? `, ${shown} shown with code` : "";
     };
     box.addEventListener("change", async () => {
       if (box.checked && withCode === null) {
