@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
+
+import orjson
 
 from .errors import InputError
 
@@ -72,13 +74,24 @@ def hub_url(arxiv_id: str) -> str:
     return f"https://huggingface.co/papers/{arxiv_id}"
 
 
+_FIELDS = frozenset(Record.__dataclass_fields__)
+#: the optional text fields, each with the check its value must pass
+_CHECKS: tuple[tuple[str, Callable[[Any], bool]], ...] = (
+    ("arxiv_id", lambda v: isinstance(v, str) and ARXIV_ID.fullmatch(v) is not None),
+    ("title", lambda v: _text(v, 2000)),
+    ("github", lambda v: isinstance(v, str) and GITHUB.fullmatch(v) is not None),
+    ("project_page", lambda v: isinstance(v, str) and URL.fullmatch(v) is not None),
+    ("reason", lambda v: _text(v, MAX_TEXT)),
+    ("published", lambda v: isinstance(v, str) and _iso_date(v) is not None),
+)
+
+
 def record_from_json(data: Any) -> Record:
     """A Record from one decoded JSON line; ValueError saying what is wrong."""
     if not isinstance(data, dict):
         raise ValueError("a record is a JSON object")
-    unknown = set(data) - set(Record.__dataclass_fields__)
-    if unknown:
-        raise ValueError(f"unknown field {sorted(unknown)[0]!r}")
+    if not data.keys() <= _FIELDS:
+        raise ValueError(f"unknown field {sorted(data.keys() - _FIELDS)[0]!r}")
     key, status, checked = data.get("key"), data.get("status"), data.get("checked")
     if not _text(key, 2000):
         raise ValueError("'key' must be the paper's key (printable text)")
@@ -86,30 +99,28 @@ def record_from_json(data: Any) -> Record:
         raise ValueError(f"'status' must be one of {', '.join(STATUSES)}")
     if not isinstance(checked, str) or not CHECKED.fullmatch(checked):
         raise ValueError("'checked' must be a UTC time like 2026-12-02T10:00:00Z")
-    arxiv_id = _optional(data, "arxiv_id", lambda v: isinstance(v, str) and ARXIV_ID.fullmatch(v) is not None)
-    github = _optional(data, "github", lambda v: isinstance(v, str) and GITHUB.fullmatch(v) is not None)
-    project_page = _optional(data, "project_page", lambda v: isinstance(v, str) and URL.fullmatch(v) is not None)
-    title = _optional(data, "title", lambda v: _text(v, 2000))
-    reason = _optional(data, "reason", lambda v: _text(v, MAX_TEXT))
-    published_text = _optional(data, "published", lambda v: isinstance(v, str) and _iso_date(v) is not None)
-    authors = _texts(data, "authors")
-    keywords = _texts(data, "keywords")
-    if status == "resolved" and arxiv_id is None:
+    for name, valid in _CHECKS:
+        value = data.get(name)
+        if value is not None and not valid(value):
+            raise ValueError(f"{name!r} is not valid: {str(value)[:80]!r}")
+    authors, keywords = _texts(data, "authors"), _texts(data, "keywords")
+    if status == "resolved" and data.get("arxiv_id") is None:
         raise ValueError("a resolved record needs its 'arxiv_id'")
-    if status != "resolved" and reason is None:
+    if status != "resolved" and data.get("reason") is None:
         raise ValueError("a record that is not resolved needs its 'reason'")
+    published = data.get("published")
     return Record(
         key=key,
         status=status,
         checked=checked,
-        arxiv_id=arxiv_id,
-        title=title,
+        arxiv_id=data.get("arxiv_id"),
+        title=data.get("title"),
         authors=authors,
-        published=_iso_date(published_text) if published_text else None,
-        github=github,
-        project_page=project_page,
+        published=date.fromisoformat(published) if published else None,
+        github=data.get("github"),
+        project_page=data.get("project_page"),
         keywords=keywords,
-        reason=reason,
+        reason=data.get("reason"),
     )
 
 
@@ -136,8 +147,8 @@ def parse_records(text: str, path: str) -> dict[str, Record]:
         if not line.strip():
             continue
         try:
-            record = record_from_json(json.loads(line))
-        except ValueError as error:  # json.JSONDecodeError is a ValueError
+            record = record_from_json(orjson.loads(line))
+        except ValueError as error:  # orjson.JSONDecodeError is a ValueError
             raise InputError(path, f"not a valid record: {error}", number) from None
         if record.key in records:
             raise InputError(path, f"a second record for {record.key!r}: each paper has one", number)
@@ -178,17 +189,10 @@ def _text(value: object, limit: int) -> bool:
     return isinstance(value, str) and 0 < len(value) <= limit and value.isprintable() and value.strip() == value
 
 
-def _optional(data: Mapping[str, Any], name: str, valid: Any) -> Any:
+def _texts(data: Mapping[str, Any], name: str) -> tuple[str, ...]:
     value = data.get(name)
     if value is None:
-        return None
-    if not valid(value):
-        raise ValueError(f"{name!r} is not valid: {str(value)[:80]!r}")
-    return value
-
-
-def _texts(data: Mapping[str, Any], name: str) -> tuple[str, ...]:
-    value = data.get(name, [])
+        return ()
     if not isinstance(value, list) or len(value) > MAX_ITEMS or not all(_text(v, MAX_TEXT) for v in value):
         raise ValueError(f"{name!r} must be a list of names (printable text, at most {MAX_TEXT} characters each)")
     return tuple(value)

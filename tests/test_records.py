@@ -41,7 +41,7 @@ def test_a_good_record_reads_back_as_written() -> None:
     [
         (
             "{",
-            "r.jsonl:1: not a valid record: Expecting property name enclosed in double quotes: line 1 column 2 (char 1)",
+            "r.jsonl:1: not a valid record: unexpected end of data: line 1 column 2 (char 1)",
         ),
         ("[1]", "r.jsonl:1: not a valid record: a record is a JSON object"),
         (
