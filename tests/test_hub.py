@@ -8,6 +8,10 @@ a run is interrupted, and the daily listing written as a dump that reads back as
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
+import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +26,7 @@ from generator.model import Paper, Source
 from generator.parse import parse_dump
 from generator.records import FILE_NAME, read_records, record_from_json, record_to_json
 from tests.fakehub import FakeHub, daily_entry, paper_json
+from tests.sitebuild import ROOT, run_generator
 
 NOW = datetime(2026, 12, 2, 10, 0, 0, tzinfo=UTC)
 CHECKED = "2026-12-02T10:00:00Z"
@@ -628,3 +633,278 @@ def test_the_fake_hub_serves_what_huggingface_hub_parses(fake: FakeHub) -> None:
     assert (full.github_repo, full.ai_keywords) == ("https://github.com/a/b", ["k"])
     assert (searched.github_repo, daily.github_repo, searched.ai_keywords) == (None, None, None)  # under "paper"
     assert daily.submitted_at == datetime(2024, 1, 16, tzinfo=UTC)
+
+
+# --- the commands ---------------------------------------------------------------------------------
+
+FEATURE = "We formalize and study a phenomenon called feature collapse. It makes precise an intuitive idea."
+NEURONS = "We study the universality of individual neurons across GPT2 models. Many neurons are universal."
+FIRST = f"Get trending papers in your email inbox!\nSubscribe\nFeature Collapse\n{FEATURE}\n"
+FIRST += f"Universal Neurons in GPT2 Language Models\n{NEURONS}\n"
+NEW = (
+    f"Get trending papers in your email inbox!\nSubscribe\nFeature Collapse\n{FEATURE}\n"
+    f"Scaling Laws for Tiny Models\n{OTHER}\n"
+)
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    (tmp_path / "dumps").mkdir()
+    (tmp_path / "dumps" / "2026-05-30-first.txt").write_text(FIRST, encoding="utf-8")
+    return tmp_path
+
+
+def hostile(fake: FakeHub) -> None:
+    fake.add(
+        "2401.00001",
+        "Feature Collapse",
+        FEATURE,
+        authors=["<img src=x onerror=alert(1)>", "Eve\x1b[31m Red"],
+        github="https://evil.example/owner/repo",
+        project="javascript:alert(1)",
+        keywords=["feature collapse"],
+    )
+
+
+def generator(folder: Path, fake: FakeHub | str, *args: str, **env: str):
+    url = fake if isinstance(fake, str) else fake.url
+    settings = {"HF_ENDPOINT": url, "PA_HUB_DELAY": "0.01", "PA_HUB_TIMEOUT": "1", **env}
+    return run_generator(*args, cwd=folder, env=settings)
+
+
+def test_resolve_records_what_the_hub_knows(archive: Path, fake: FakeHub) -> None:
+    hostile(fake)
+    result = generator(archive, fake, "resolve")
+    assert (result.returncode, result.stdout, result.stderr) == (
+        0,
+        "Looked up 2 papers on the Hub: 1 resolved, 1 unmatched, 0 ambiguous, 0 failed; 3 requests (1.5 a paper); "
+        "2 records written to dumps/records.jsonl.\n",
+        "resolve: Feature Collapse: warning: dropped the GitHub link 'https://evil.example/owner/repo': not a "
+        "https://github.com/OWNER/REPO address\n"
+        "resolve: Feature Collapse: warning: dropped the project page 'javascript:alert(1)': not a plain http(s) "
+        "address\n",
+    )
+    records = read_records(archive / "dumps")
+    assert records["feature collapse"].authors == ("<img src=x onerror=alert(1)>", "Eve[31m Red")
+    assert records["universal neurons in gpt2 language models"].reason == "no Hub paper has this title"
+    again = generator(archive, fake, "resolve")
+    assert (again.returncode, again.stdout) == (
+        0,
+        "Nothing to look up: all 2 papers have a record (--retry looks the unmatched and ambiguous ones up again).\n",
+    )
+    fake.add("2401.00002", "Universal Neurons in GPT2 Language Models", NEURONS)
+    retried = generator(archive, fake, "resolve", "--retry")
+    assert (retried.returncode, retried.stdout.split(":")[1]) == (
+        0,
+        " 1 resolved, 0 unmatched, 0 ambiguous, 0 failed; 2 requests (2.0 a paper); 1 record written to dumps/records.jsonl.\n",
+    )
+
+
+def test_resolve_reports_a_failed_paper_exits_1_and_the_next_run_retries_it(archive: Path, fake: FakeHub) -> None:
+    hostile(fake)
+    fake.fail("/api/papers/search", 503, 4)
+    result = generator(archive, fake, "resolve")
+    assert (result.returncode, result.stdout) == (
+        1,
+        "Looked up 2 papers on the Hub: 0 resolved, 1 unmatched, 0 ambiguous, 1 failed; 5 requests (2.5 a paper); "
+        "1 record written to dumps/records.jsonl. The 1 that failed (network errors, after retries, or answers "
+        "that could not be read) were not recorded: `python -m generator resolve` will try them again.\n",
+    )
+    assert result.stderr == "resolve: Feature Collapse: the Hub answered HTTP 503 Service Unavailable (4 tries)\n"
+    assert list(read_records(archive / "dumps")) == ["universal neurons in gpt2 language models"]
+    again = generator(archive, fake, "resolve")
+    assert again.returncode == 0 and again.stdout.startswith("Looked up 1 paper on the Hub: 1 resolved,")
+    assert len(read_records(archive / "dumps")) == 2
+
+
+def test_resolve_stops_when_the_hub_is_down_and_says_so(archive: Path) -> None:
+    result = generator(archive, "http://127.0.0.1:9", "resolve", "--limit", "1")
+    assert result.returncode == 1
+    assert result.stderr == (
+        "resolve: Feature Collapse: cannot reach the Hub (ConnectError: [Errno 111] Connection refused) (4 tries)\n"
+    )
+    assert result.stdout.startswith("Looked up 1 paper on the Hub: 0 resolved, 0 unmatched, 0 ambiguous, 1 failed;")
+    assert not (archive / "dumps" / FILE_NAME).exists()
+
+
+def test_an_interrupted_resolve_keeps_its_records(archive: Path, fake: FakeHub) -> None:
+    hostile(fake)
+    searches = []
+
+    def hang_the_second(target: str) -> None:
+        if target.startswith("/api/papers/search"):
+            searches.append(target)
+            if len(searches) == 2:
+                fake.hang("/api/papers/search")
+
+    fake.on_request = hang_the_second
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_ENDPOINT": fake.url, "PA_HUB_TIMEOUT": "30"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "resolve"],
+        cwd=archive,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert fake.hanging.wait(60), "the second paper's search never came"
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert (process.returncode, out) == (130, "")
+    assert err.endswith(
+        "resolve: interrupted; the records made so far are kept in dumps/records.jsonl: "
+        "`python -m generator resolve` goes on from there\n"
+    )
+    assert list(read_records(archive / "dumps")) == ["feature collapse"]
+    fake.requests.clear()
+    fake.on_request = None
+    rest = generator(archive, fake, "resolve")
+    assert rest.returncode == 0 and rest.stdout.startswith("Looked up 1 paper on the Hub: 0 resolved, 1 unmatched")
+    assert fake.requests == ["/api/papers/search?q=Universal+Neurons+in+GPT2+Language+Models&limit=10"]
+
+
+def test_add_offline_makes_no_request(archive: Path, fake: FakeHub) -> None:
+    (archive / "new.txt").write_text(NEW, encoding="utf-8")
+    result = generator(archive, fake, "add", "new.txt", "--date", "2026-06-01", "--offline")
+    assert (result.returncode, result.stdout, result.stderr) == (
+        0,
+        "Filed dumps/2026-06-01-new.txt: 2 papers, 1 new, 1 already in the archive.\n",
+        "",
+    )
+    assert fake.requests == [] and not (archive / "dumps" / FILE_NAME).exists()
+    offline = generator(archive, fake, "add", "new.txt", "--date", "2026-06-02", HF_HUB_OFFLINE="1")
+    assert (offline.returncode, offline.stderr) == (
+        0,
+        "add: HF_HUB_OFFLINE is set: the dump's papers were not looked up on the Hub; `python -m generator "
+        "resolve` will look them up\n",
+    )
+    assert fake.requests == []
+    refused = generator(archive, fake, "resolve", HF_HUB_OFFLINE="1")
+    assert (refused.returncode, refused.stderr) == (
+        1,
+        "error: HF_HUB_OFFLINE is set: looking papers up needs the Hub\n",
+    )
+
+
+def test_add_looks_up_the_new_dumps_papers(archive: Path, fake: FakeHub) -> None:
+    hostile(fake)
+    fake.add("2401.00003", "Scaling Laws for Tiny Models", OTHER, github="https://github.com/tiny/laws")
+    assert generator(archive, fake, "resolve").returncode == 0
+    fake.requests.clear()
+    (archive / "new.txt").write_text(NEW, encoding="utf-8")
+    result = generator(archive, fake, "add", "new.txt", "--date", "2026-06-01")
+    assert (result.returncode, result.stdout, result.stderr) == (
+        0,
+        "Filed dumps/2026-06-01-new.txt: 2 papers, 1 new, 1 already in the archive.\n"
+        "Looked up 1 paper on the Hub: 1 resolved, 0 unmatched, 0 ambiguous, 0 failed; 2 requests (2.0 a paper); "
+        "1 record written to dumps/records.jsonl.\n",
+        "",
+    )
+    assert fake.requests == ["/api/papers/search?q=Scaling+Laws+for+Tiny+Models&limit=10", "/api/papers/2401.00003"]
+    assert read_records(archive / "dumps")["scaling laws for tiny models"].github == "https://github.com/tiny/laws"
+
+
+def test_add_keeps_the_dump_filed_when_the_hub_fails(archive: Path) -> None:
+    (archive / "new.txt").write_text(NEW, encoding="utf-8")
+    result = generator(archive, "http://127.0.0.1:9", "add", "new.txt", "--date", "2026-06-01")
+    assert result.returncode == 1
+    assert result.stdout.startswith("Filed dumps/2026-06-01-new.txt: 2 papers, 1 new, 1 already in the archive.\n")
+    assert result.stderr.splitlines()[-1] == (
+        "add: the dump was filed (dumps/2026-06-01-new.txt), but 2 of its papers could not be looked up on the Hub: "
+        "`python -m generator resolve` will try them again"
+    )
+    assert (archive / "dumps" / "2026-06-01-new.txt").read_text(encoding="utf-8") == NEW
+    assert "scaling-laws-for-tiny-models\t" in (archive / "dumps" / "permalinks.tsv").read_text(encoding="utf-8")
+    bad = generator(archive, "ftp://127.0.0.1", "add", "new.txt", "--date", "2026-06-02")
+    assert (bad.returncode, bad.stderr) == (
+        1,
+        "error: HF_ENDPOINT must be an http(s) address, not 'ftp://127.0.0.1'\n"
+        "add: the dump was filed (dumps/2026-06-02-new.txt); `python -m generator resolve` will look its papers up\n",
+    )
+
+
+def test_fetch_writes_the_days_papers_as_a_dump_with_their_records(archive: Path, fake: FakeHub) -> None:
+    hostile(fake)
+    fake.add(
+        "2401.00004", "Long\nTitle  Split Over Lines", OTHER + "\n\nSecond paragraph.", github="https://github.com/a/b"
+    )
+    fake.add("2401.00005", "May 30", OTHER)
+    fake.list_on("2026-06-03", "2401.00001", "2401.00004", "2401.00005")
+    result = generator(archive, fake, "fetch", "--date", "2026-06-03")
+    assert (result.returncode, result.stdout) == (
+        0,
+        "Fetched the Hub's daily papers of 2026-06-03 into dumps/2026-06-03-daily.txt: 2 papers, 1 new, "
+        "1 already in the archive.\n"
+        "Looked up 2 papers on the Hub: 2 resolved, 0 unmatched, 0 ambiguous, 0 failed; 2 requests (1.0 a paper); "
+        "2 records written to dumps/records.jsonl.\n",
+    )
+    assert (
+        result.stderr.splitlines()[0] == "fetch: May 30: left out of the dump: its title would not read back as a title"
+    )
+    dump = archive / "dumps" / "2026-06-03-daily.txt"
+    assert dump.read_text(encoding="utf-8") == (
+        f"Get trending papers in your email inbox!\nSubscribe\nFeature Collapse\n{FEATURE}\n"
+        f"Long Title Split Over Lines\n{OTHER} Second paragraph.\n"
+    )
+    checked = generator(archive, fake, "check", "dumps/2026-06-03-daily.txt")
+    assert (checked.returncode, checked.stdout, checked.stderr) == (
+        0,
+        "dumps/2026-06-03-daily.txt: 2 papers listed, 2 distinct, 0 duplicates, 0 warnings\n",
+        "",
+    )
+    records = read_records(archive / "dumps")
+    assert records["long title split over lines"].github == "https://github.com/a/b"
+    assert records["feature collapse"].authors == ("<img src=x onerror=alert(1)>", "Eve[31m Red")
+    assert fake.count("/api/papers/search") == 0  # the listing says which paper it is
+    before = {p.name: p.read_bytes() for p in (archive / "dumps").iterdir()}
+    again = generator(archive, fake, "fetch", "--date", "2026-06-03")
+    assert (again.returncode, again.stdout, again.stderr) == (
+        1,
+        "",
+        "dumps/2026-06-03-daily.txt: a dump with this name is already filed; fetch never overwrites one\n",
+    )
+    assert {p.name: p.read_bytes() for p in (archive / "dumps").iterdir()} == before
+    built = generator(
+        archive,
+        fake,
+        "build",
+        "--docs",
+        "docs",
+        "--overrides",
+        "",
+        "--taxonomy",
+        str(ROOT / "taxonomy" / "tags.yml"),
+    )
+    assert built.returncode == 0, built.stderr
+
+
+def test_fetch_writes_nothing_when_the_hub_fails(archive: Path, fake: FakeHub) -> None:
+    fake.fail("/api/daily_papers", 503, 4)
+    result = generator(archive, fake, "fetch", "--date", "2026-06-03")
+    assert (result.returncode, result.stdout, result.stderr) == (
+        1,
+        "",
+        "error: cannot list the daily papers of 2026-06-03: the Hub answered HTTP 503 Service Unavailable "
+        "(4 tries); nothing written\n",
+    )
+    assert sorted(p.name for p in (archive / "dumps").iterdir()) == ["2026-05-30-first.txt"]
+    empty = generator(archive, fake, "fetch", "--date", "2026-06-04")
+    assert (empty.returncode, empty.stdout) == (0, "The Hub lists no daily papers for 2026-06-04: nothing written.\n")
+    assert sorted(p.name for p in (archive / "dumps").iterdir()) == ["2026-05-30-first.txt"]
+
+
+def test_builds_never_import_huggingface_hub(archive: Path, fake: FakeHub) -> None:
+    hostile(fake)
+    assert generator(archive, fake, "resolve").returncode == 0
+    taxonomy = str(ROOT / "taxonomy" / "tags.yml")
+    for command in (
+        ["build", "--docs", "docs", "--overrides", "", "--taxonomy", taxonomy],
+        ["check", "dumps/2026-05-30-first.txt"],
+    ):
+        result = generator(archive, "http://127.0.0.1:9", *command, PYTHONPROFILEIMPORTTIME="1")
+        assert result.returncode == 0, result.stderr
+        imported = {
+            line.split("|")[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")
+        }
+        assert "generator.records" in imported or command[0] == "check"
+        assert not {name for name in imported if name.split(".")[0] in ("huggingface_hub", "httpx2", "httpcore2")}
