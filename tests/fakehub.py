@@ -176,6 +176,10 @@ class FakeHub:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # an answer in one write, sent at once: headers and body in two small writes of a
+            # kept-alive connection would wait for the client's delayed ACK (~40 ms each)
+            wbufsize = -1
+            disable_nagle_algorithm = True
 
             def do_GET(self) -> None:
                 hub.requests.append(self.path)
