@@ -419,6 +419,7 @@ def fetch(day: datetime, dumps_dir: Path) -> None:
         ]
         outcomes = hub.listed_outcomes(todo, client, lambda: datetime.now(UTC))
         summary = hub.save_outcomes(dumps_dir, records, outcomes, len(todo), client, report=report_outcome)
+        summary.requests = client.requests  # the listing's pages too
     if summary.looked_up:
         click.echo(summary_line(summary, dumps_dir))
     if summary.failed or summary.left:

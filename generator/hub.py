@@ -508,13 +508,22 @@ def resolve_one(
             record = unresolved_record(key, "unmatched", reason, checked)
             return Outcome(key, title, valid(record), requests=client.requests - before)
         if needs_details(info):
-            info = client.paper(info.id)
+            info = details(client, info.id)
         record, warnings = make_record(key, info, checked)
         return Outcome(key, title, valid(record), warnings=tuple(warnings), requests=client.requests - before)
     except HubError as error:
         return Outcome(key, title, None, error.message, requests=client.requests - before, stop=error.stop)
     except ValueError as error:  # a record that would not read back: a case the cleaning missed
         return Outcome(key, title, None, f"no record made: {error}", requests=client.requests - before)
+
+
+def details(client: Hub, paper_id: str) -> PaperInfo:
+    """`paper_info` of a paper found in a search or a listing; HubError if the Hub answers with
+    another paper."""
+    found = client.paper(paper_id)
+    if found.id != paper_id:
+        raise HubError(f"the Hub answered with the paper {shown(found.id)} when asked for {paper_id}")
+    return found
 
 
 def resolve(
@@ -653,7 +662,7 @@ def listed_outcomes(
             continue
         try:
             if needs_details(info):
-                info = client.paper(info.id)
+                info = details(client, info.id)
             record, warnings = make_record(key, info, checked)
             yield Outcome(key, title, valid(record), warnings=tuple(warnings), requests=client.requests - before)
         except HubError as error:

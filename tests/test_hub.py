@@ -422,6 +422,19 @@ def test_an_unreachable_hub_is_a_failure_too() -> None:
     assert found.error == "cannot reach the Hub (ConnectError: [Errno 111] Connection refused) (4 tries)"
 
 
+def test_details_of_another_paper_are_refused() -> None:
+    class Lying(FakeHub):
+        def answer(self, target: str) -> tuple[int, Any]:
+            if target == f"/api/papers/{A}":
+                return 200, paper_json(B, "Something Else", OTHER)
+            return super().answer(target)
+
+    with Lying() as fake:
+        fake.add(A, "Attention Is All You Need", ATTENTION)
+        found = hub.resolve_one("k", "Attention Is All You Need", ATTENTION, client(fake), NOW)
+    assert (found.status, found.error) == ("failed", f"the Hub answered with the paper '{B}' when asked for {A}")
+
+
 def test_a_bad_answer_from_the_hub_fails_the_paper_not_the_run(fake: FakeHub) -> None:
     fake.add(A, "Attention Is All You Need", ATTENTION, published="yesterday")  # PaperInfo cannot parse it
     found = hub.resolve_one("k", "Attention Is All You Need", ATTENTION, client(fake), NOW)
@@ -835,7 +848,7 @@ def test_fetch_writes_the_days_papers_as_a_dump_with_their_records(archive: Path
         0,
         "Fetched the Hub's daily papers of 2026-06-03 into dumps/2026-06-03-daily.txt: 2 papers, 1 new, "
         "1 already in the archive.\n"
-        "Looked up 2 papers on the Hub: 2 resolved, 0 unmatched, 0 ambiguous, 0 failed; 2 requests (1.0 a paper); "
+        "Looked up 2 papers on the Hub: 2 resolved, 0 unmatched, 0 ambiguous, 0 failed; 3 requests (1.5 a paper); "
         "2 records written to dumps/records.jsonl.\n",
     )
     assert (
