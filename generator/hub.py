@@ -41,9 +41,19 @@ from .dedupe import abstracts_agree, title_key
 from .errors import ArchiveError, OutputError
 from .model import Paper
 from .parse import _BYLINE, Kind, classify
-from .records import ARXIV_ID, FILE_NAME, GITHUB, MAX_ITEMS, MAX_TEXT, URL, Record, read_records, record_from_json
-from .records import record_to_json as _record_to_json
-from .records import write_records as _write_records
+from .records import (
+    ARXIV_ID,
+    FILE_NAME,
+    GITHUB,
+    MAX_ITEMS,
+    MAX_TEXT,
+    URL,
+    Record,
+    read_records,
+    record_from_json,
+    record_to_json,
+    write_records,
+)
 
 if TYPE_CHECKING:
     from huggingface_hub import HfApi
@@ -214,7 +224,7 @@ def bounded_reason(reason: str) -> str:
 
 def valid(record: Record) -> Record:
     """The record, checked the way the records file is read (ValueError if it would not be)."""
-    record_from_json(json.loads(_record_to_json(record)))
+    record_from_json(json.loads(record_to_json(record)))
     return record
 
 
@@ -562,7 +572,7 @@ class Summary:
 def save_records(dumps_dir: Path, records: Mapping[str, Record]) -> None:
     try:
         dumps_dir.mkdir(parents=True, exist_ok=True)
-        _write_records(dumps_dir, records)
+        write_records(dumps_dir, records)
     except OSError as error:
         raise OutputError(dumps_dir / FILE_NAME, f"cannot write: {error.strerror or error}") from None
 
