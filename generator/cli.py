@@ -8,19 +8,22 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import click
 
 from . import dumps as dump_files
+from . import hub
 from .archive import Archive, build_archive, load_archive
 from .dates import date_from_name
 from .dedupe import title_key
-from .errors import ArchiveError, InputError, LocatedError, shown
+from .errors import ArchiveError, DumpError, InputError, LocatedError, shown
 from .model import Dump, Notice, Paper
 from .parse import decode, parse_dump
 from .permalinks import FILE_NAME, read_permalinks, write_permalinks
+from .records import FILE_NAME as RECORDS
+from .records import read_records
 from .related import related_papers
 from .render import site_jobs
 from .site import publish_site
@@ -220,8 +223,10 @@ def _waiting(docs_dir: Path) -> None:
     show_default=True,
     help="Folder of dumps to file it into.",
 )
-def add(file: Path, day: datetime | None, dumps_dir: Path) -> None:
-    """Validate a new dump FILE and file it into DUMPS as DATE-name.txt."""
+@click.option("--offline", is_flag=True, help="Only file the dump: do not look its papers up on the Hugging Face Hub.")
+def add(file: Path, day: datetime | None, dumps_dir: Path, offline: bool) -> None:
+    """Validate a new dump FILE and file it into DUMPS as DATE-name.txt, then look its new
+    papers up on the Hugging Face Hub ($HF_ENDPOINT) and record what it knows of them."""
     dump_date = _dump_date(file, day)
     with reporting_errors():
         data = dump_files.read_bytes(file)
@@ -232,30 +237,226 @@ def add(file: Path, day: datetime | None, dumps_dir: Path) -> None:
         if target.exists():
             raise InputError(target, "a dump with this name is already filed; give the new one another name or date")
         show_warnings(dump.warnings)
-        # The papers already in the archive keep their slugs, then the dump's new ones get theirs:
-        # both recorded, so that a dump older than the others renames no page.
-        recorded = read_permalinks(dumps_dir) if dumps_dir.is_dir() else {}
-        before = build_archive(existing, permalinks=recorded).papers if existing else ()
-        recorded = {**recorded, **{paper.key: paper.slug for paper in before}}
-        after = build_archive([*existing, replace(dump, name=target.name)], permalinks=recorded).papers
-        dumps_dir.mkdir(parents=True, exist_ok=True)
-        write_permalinks(dumps_dir, recorded)
-        temporary = target.with_name(target.name + ".pa-tmp")
-        temporary.write_bytes(data)
-        try:
-            target.hardlink_to(temporary)  # never over a file filed in the meantime
-        except FileExistsError:
-            message = "a dump with this name is already filed; give the new one another name or date"
-            raise InputError(target, message) from None
-        finally:
-            temporary.unlink()
-        write_permalinks(dumps_dir, {**recorded, **{paper.key: paper.slug for paper in after}})
+        before, after = file_dump(dumps_dir, target, dump, existing, lambda temporary: temporary.write_bytes(data))
     listed = {paper.key for paper in after if any(source.dump == target.name for source in paper.sources)}
     new = len(listed - {paper.key for paper in before})
     click.echo(
         f"Filed {target}: {len(listed)} papers, {new} new, {len(listed) - new} already in the archive"
         f"{f', {len(dump.warnings)} warnings' if dump.warnings else ''}."
     )
+    if offline:
+        return
+    if hub.offline_mode():
+        click.echo(
+            "add: HF_HUB_OFFLINE is set: the dump's papers were not looked up on the Hub; "
+            "`python -m generator resolve` will look them up",
+            err=True,
+        )
+        return
+    papers = [paper for paper in after if paper.key in listed]
+    with after_filing("add", target):
+        summary = resolve_papers(dumps_dir, papers)
+    if summary.failed or summary.left:
+        click.echo(
+            f"add: the dump was filed ({target}), but {summary.failed + summary.left} of its papers could not be "
+            "looked up on the Hub: `python -m generator resolve` will try them again",
+            err=True,
+        )
+        sys.exit(1)
+
+
+def file_dump(
+    dumps_dir: Path, target: Path, dump: Dump, existing: list[Dump], put: Callable[[Path], object]
+) -> tuple[tuple[Paper, ...], tuple[Paper, ...]]:
+    """File `dump` as `target`: `put` writes it to the temporary name it is renamed from. The
+    papers already in the archive keep their slugs, then the dump's new ones get theirs: both
+    recorded, so that a dump older than the others renames no page. The archive's papers
+    before and after."""
+    recorded = read_permalinks(dumps_dir) if dumps_dir.is_dir() else {}
+    before = build_archive(existing, permalinks=recorded).papers if existing else ()
+    recorded = {**recorded, **{paper.key: paper.slug for paper in before}}
+    after = build_archive([*existing, replace(dump, name=target.name)], permalinks=recorded).papers
+    dumps_dir.mkdir(parents=True, exist_ok=True)
+    write_permalinks(dumps_dir, recorded)
+    temporary = target.with_name(target.name + ".pa-tmp")
+    put(temporary)
+    try:
+        target.hardlink_to(temporary)  # never over a file filed in the meantime
+    except FileExistsError:
+        message = "a dump with this name is already filed; give the new one another name or date"
+        raise InputError(target, message) from None
+    finally:
+        temporary.unlink()
+    write_permalinks(dumps_dir, {**recorded, **{paper.key: paper.slug for paper in after}})
+    return before, after
+
+
+@contextmanager
+def after_filing(command: str, target: Path) -> Iterator[None]:
+    """Errors of the Hub's part of `add` and `fetch`: the dump stays filed, and that is said."""
+    filed = f"{command}: the dump was filed ({target}); `python -m generator resolve` will look its papers up"
+    try:
+        yield
+    except ArchiveError as error:
+        click.echo(str(error) if isinstance(error, LocatedError) else f"error: {error}", err=True)
+        click.echo(filed, err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo(f"{command}: interrupted; the records made so far are kept", err=True)
+        click.echo(filed, err=True)
+        sys.exit(130)
+
+
+def report_outcome(outcome: hub.Outcome) -> None:
+    """A paper's warnings and failure, on stderr: `resolve: <title>: <what went wrong>`."""
+    for warning in outcome.warnings:
+        click.echo(f"resolve: {outcome.title}: warning: {warning}", err=True)
+    if outcome.error is not None:
+        click.echo(f"resolve: {outcome.title}: {outcome.error}", err=True)
+
+
+def resolve_papers(
+    dumps_dir: Path, papers: list[Paper] | tuple[Paper, ...], *, retry: bool = False, limit: int | None = None
+) -> hub.Summary:
+    """Look `papers` up on the Hub (those that need it) and print the summary."""
+    summary = hub.resolve_and_save(
+        dumps_dir, papers, hub.connect, lambda: datetime.now(UTC), retry=retry, limit=limit, report=report_outcome
+    )
+    if summary.looked_up:
+        click.echo(summary_line(summary, dumps_dir))
+    return summary
+
+
+def summary_line(summary: hub.Summary, dumps_dir: Path) -> str:
+    counts = summary.counts
+    text = (
+        f"Looked up {plural(summary.looked_up, 'paper')} on the Hub: {counts['resolved']} resolved, "
+        f"{counts['unmatched']} unmatched, {counts['ambiguous']} ambiguous, {counts['failed']} failed; "
+        f"{plural(summary.requests, 'request')} ({summary.requests / summary.looked_up:.1f} a paper); "
+        f"{plural(summary.written, 'record')} written to {dumps_dir / RECORDS}."
+    )
+    if summary.failed:
+        text += (
+            f" The {summary.failed} that failed (network errors, after retries, or answers that could not be read) "
+            "were not recorded: `python -m generator resolve` will try them again."
+        )
+    if summary.stopped:
+        text += f" Stopped early ({summary.stopped}): {plural(summary.left, 'paper')} not looked up."
+    return text
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+@main.command()
+@dumps_option
+@click.option("--retry", is_flag=True, help="Also look up again the papers whose record is unmatched or ambiguous.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Look up at most this many papers.")
+def resolve(dumps_dir: Path, retry: bool, limit: int | None) -> None:
+    """Look the archive's papers up on the Hugging Face Hub ($HF_ENDPOINT) and record what it
+    knows of them in DUMPS/records.jsonl: every paper with no record yet (with --retry, also
+    the unmatched and ambiguous ones). Exit code 1 when some look-up failed."""
+    with reporting_errors():
+        papers = load_archive(dumps_dir).papers
+        if hub.offline_mode():
+            raise ArchiveError("HF_HUB_OFFLINE is set: looking papers up needs the Hub")
+        try:
+            summary = resolve_papers(dumps_dir, papers, retry=retry, limit=limit)
+        except KeyboardInterrupt:
+            click.echo(
+                f"resolve: interrupted; the records made so far are kept in {dumps_dir / RECORDS}: "
+                "`python -m generator resolve` goes on from there",
+                err=True,
+            )
+            sys.exit(130)
+    if not summary.looked_up:
+        click.echo(
+            f"Nothing to look up: all {len(papers)} papers have a record"
+            + ("." if retry else " (--retry looks the unmatched and ambiguous ones up again).")
+        )
+    if summary.failed or summary.left:
+        sys.exit(1)
+
+
+@main.command()
+@click.option(
+    "--date",
+    "day",
+    type=click.DateTime(["%Y-%m-%d"]),
+    required=True,
+    help="The day whose daily papers to fetch (YYYY-MM-DD).",
+)
+@dumps_option
+def fetch(day: datetime, dumps_dir: Path) -> None:
+    """Write the Hugging Face Hub's daily papers of DATE ($HF_ENDPOINT) as the dump
+    DUMPS/DATE-daily.txt, and their records. Never overwrites a dump."""
+    listed_day = day.date()
+    target = dumps_dir / f"{listed_day.isoformat()}-daily.txt"
+    with reporting_errors():
+        existing = dump_files.read_dumps(dumps_dir, allow_none=True) if dumps_dir.is_dir() else []
+        if target.exists():
+            raise InputError(target, "a dump with this name is already filed; fetch never overwrites one")
+        if hub.offline_mode():
+            raise ArchiveError("HF_HUB_OFFLINE is set: fetching needs the Hub")
+        client = hub.connect()
+        try:
+            papers = client.daily(listed_day)
+        except hub.HubError as error:
+            message = f"cannot list the daily papers of {listed_day}: {error.message}; nothing written"
+            raise ArchiveError(message) from None
+        kept, left_out = hub.daily_listing(papers)
+        for warning in left_out:
+            click.echo(f"fetch: {warning}", err=True)
+        if not kept:
+            click.echo(f"The Hub lists no daily papers for {listed_day}: nothing written.")
+            return
+        dump, before, after = file_listing(dumps_dir, target, listed_day, kept, existing)
+    line_of = {entry.line: item for entry, item in zip(dump.entries, kept, strict=True)}
+    listed = [paper for paper in after if any(source.dump == target.name for source in paper.sources)]
+    new = len({paper.key for paper in listed} - {paper.key for paper in before})
+    click.echo(
+        f"Fetched the Hub's daily papers of {listed_day} into {target}: {len(listed)} papers, {new} new, "
+        f"{len(listed) - new} already in the archive."
+    )
+    with after_filing("fetch", target):
+        records = read_records(dumps_dir)
+        todo = [
+            (paper.key, paper.title, [line_of[s.line].info for s in paper.sources if s.dump == target.name])
+            for paper in listed
+            if not (paper.key in records and records[paper.key].resolved)
+        ]
+        outcomes = hub.listed_outcomes(todo, client, lambda: datetime.now(UTC))
+        summary = hub.save_outcomes(dumps_dir, records, outcomes, len(todo), client, report=report_outcome)
+        summary.requests = client.requests  # the listing's pages too
+    if summary.looked_up:
+        click.echo(summary_line(summary, dumps_dir))
+    if summary.failed or summary.left:
+        click.echo(
+            f"fetch: the dump was filed ({target}), but {summary.failed + summary.left} of its papers have no "
+            "record: `python -m generator resolve` will look them up",
+            err=True,
+        )
+        sys.exit(1)
+
+
+def file_listing(
+    dumps_dir: Path, target: Path, listed_day: date, kept: list[hub.Listed], existing: list[Dump]
+) -> tuple[Dump, tuple[Paper, ...], tuple[Paper, ...]]:
+    """Write the Hub's listing as a dump under a temporary name, read it back with the dump
+    parser, and file it only if it lists exactly the papers it was written from."""
+    dumps_dir.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(target.name + ".pa-tmp")
+    try:
+        temporary.write_text(hub.dump_text(kept), encoding="utf-8", newline="\n")
+        dump = dump_files.read_dump(temporary, listed_day)
+        read_back = [(entry.title, entry.abstract) for entry in dump.entries]
+        if read_back != [(item.title, item.abstract) for item in kept] or dump.warnings:
+            raise DumpError(temporary, "the Hub's listing does not read back as it was written: nothing filed")
+        before, after = file_dump(dumps_dir, target, dump, existing, lambda _temporary: None)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return dump, before, after
 
 
 @main.command()

@@ -80,7 +80,7 @@ _CHECKS: tuple[tuple[str, Callable[[Any], bool]], ...] = (
     ("arxiv_id", lambda v: isinstance(v, str) and ARXIV_ID.fullmatch(v) is not None),
     ("title", lambda v: _text(v, 2000)),
     ("github", lambda v: isinstance(v, str) and GITHUB.fullmatch(v) is not None),
-    ("project_page", lambda v: isinstance(v, str) and URL.fullmatch(v) is not None),
+    ("project_page", lambda v: isinstance(v, str) and v.isprintable() and URL.fullmatch(v) is not None),
     ("reason", lambda v: _text(v, MAX_TEXT)),
     ("published", lambda v: isinstance(v, str) and _iso_date(v) is not None),
 )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -17,6 +19,24 @@ import pytest
 from tests.sitebuild import ROOT, build_site
 
 SHARED_DUMPS = ROOT / "dumps"
+
+# No test ever reaches the real Hugging Face Hub. huggingface_hub reads these when it is first
+# imported (and child processes inherit them): its default address is a closed port of this
+# machine, it reads no token and writes nothing in the home folder. Tests that need a Hub start
+# tests/fakehub.py and point HF_ENDPOINT (or HfApi's endpoint) at it.
+_HF_HOME = tempfile.mkdtemp(prefix="pa-hf-home-")
+atexit.register(shutil.rmtree, _HF_HOME, ignore_errors=True)
+os.environ.update(
+    {
+        "HF_ENDPOINT": "http://127.0.0.1:9",
+        "HF_HOME": _HF_HOME,
+        "HF_HUB_OFFLINE": "0",
+        "HF_HUB_DISABLE_TELEMETRY": "1",
+        "HF_HUB_DISABLE_IMPLICIT_TOKEN": "1",
+    }
+)
+for _name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_TOKEN_PATH", "TRANSFORMERS_OFFLINE", "PA_HUB_DELAY"):
+    os.environ.pop(_name, None)
 
 
 @pytest.fixture(autouse=True)

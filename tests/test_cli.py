@@ -138,7 +138,7 @@ def test_add_files_a_dump_and_counts_new_papers(archive: Path) -> None:
     Path("copied.txt").write_text(
         GOOD.replace("Feature Collapse", "Another Paper Entirely").replace("\n", "\r\n"), encoding="utf-8"
     )
-    code, out, err = invoke("add", "copied.txt", "--date", "2026-06-01")
+    code, out, err = invoke("add", "copied.txt", "--date", "2026-06-01", "--offline")
     assert (code, out, err) == (
         0,
         "Filed dumps/2026-06-01-copied.txt: 2 papers, 1 new, 1 already in the archive.\n",
@@ -146,7 +146,7 @@ def test_add_files_a_dump_and_counts_new_papers(archive: Path) -> None:
     )
     assert Path("dumps/2026-06-01-copied.txt").read_bytes() == Path("copied.txt").read_bytes()
     # the same name again is refused
-    assert invoke("add", "copied.txt", "--date", "2026-06-01") == (
+    assert invoke("add", "copied.txt", "--date", "2026-06-01", "--offline") == (
         1,
         "",
         "dumps/2026-06-01-copied.txt: a dump with this name is already filed; give the new one another name or date\n",
@@ -155,7 +155,7 @@ def test_add_files_a_dump_and_counts_new_papers(archive: Path) -> None:
 
 def test_add_defaults_to_today(archive: Path) -> None:
     Path("Trending Papers.txt").write_text(GOOD, encoding="utf-8")
-    code, out, _ = invoke("add", "Trending Papers.txt")
+    code, out, _ = invoke("add", "Trending Papers.txt", "--offline")
     today = date.today().isoformat()
     assert (code, out) == (0, f"Filed dumps/{today}-trending-papers.txt: 2 papers, 0 new, 2 already in the archive.\n")
 

@@ -45,7 +45,7 @@ def test_adding_an_older_dump_renames_no_page(tmp_path: Path) -> None:
     dumps, docs = tmp_path / "dumps", tmp_path / "docs"
     new = tmp_path / "new.txt"
     new.write_text(dump_text(("Uber Attention", UBER), ("μ-Transfer to 1,000 Layers", MU), ("Index", INDEX)))
-    added = run_generator("add", new, "--date", "2026-06-01", "--dumps", dumps, cwd=tmp_path)
+    added = run_generator("add", new, "--date", "2026-06-01", "--dumps", dumps, "--offline", cwd=tmp_path)
     assert added.returncode == 0, added.stderr
     build(tmp_path)
     published = pages(docs)
@@ -56,7 +56,7 @@ def test_adding_an_older_dump_renames_no_page(tmp_path: Path) -> None:
     old = tmp_path / "old.txt"  # listed a month earlier: another paper with the same slug, and
     # the same μ-Transfer paper spelled differently (its title now comes from this listing)
     old.write_text(dump_text(("Über Attention", UBER_OTHER), ("μ-Transfer to 1 000 Layers", MU)))
-    added = run_generator("add", old, "--date", "2026-05-01", "--dumps", dumps, cwd=tmp_path)
+    added = run_generator("add", old, "--date", "2026-05-01", "--dumps", dumps, "--offline", cwd=tmp_path)
     assert added.returncode == 0, added.stderr
     assert added.stdout.startswith(f"Filed {dumps}/2026-05-01-old.txt: 2 papers, 1 new, 1 already in the archive")
     build(tmp_path)

@@ -53,6 +53,10 @@ def test_a_good_record_reads_back_as_written() -> None:
             "r.jsonl:1: not a valid record: 'project_page' is not valid: 'https://x/\"><script>'",
         ),
         (
+            line(project_page="https://x/a\x00b"),
+            "r.jsonl:1: not a valid record: 'project_page' is not valid: 'https://x/a\\x00b'",
+        ),
+        (
             line(github="https://evil.example/o/r"),
             "r.jsonl:1: not a valid record: 'github' is not valid: 'https://evil.example/o/r'",
         ),

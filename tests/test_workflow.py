@@ -6,7 +6,10 @@
   and the build runs the Makefile's targets rather than a copy of its commands;
 - every action is pinned to the commit of a release, the release named in a comment;
 - a rejected dump produces a correctly formatted GitHub annotation line;
-- the build never depends on git history (CI checks out shallow on purpose).
+- the build never depends on git history (CI checks out shallow on purpose);
+- the daily fetch (fetch.yml) is off unless the repository variable FETCH_DAILY is 'true', reads
+  with one job and pushes with another that runs no project code, and uses no secret but the
+  workflow's own token.
 
 Everything here is offline and fast: no network, no browser, no site build.
 """
@@ -123,7 +126,7 @@ def test_actionlint_reports_nothing() -> None:
     if binary is None:
         pytest.skip("actionlint is not installed (it is pinned in the test requirements)")
     files = sorted(WORKFLOWS.glob("*.yml")) + sorted(WORKFLOWS.glob("*.yaml"))
-    assert PUBLISH in files
+    assert PUBLISH in files and FETCH in files
     result = subprocess.run(
         [
             binary,
@@ -530,3 +533,94 @@ def test_the_site_is_built_for_the_address_it_is_published_at() -> None:
     site_step = next(step for step in workflow["jobs"]["build"]["steps"] if step.get("run") == "make site")
     assert "SITE_URL" in site_step["env"]
     assert "github.io" in site_step["env"]["SITE_URL"] and "vars.SITE_URL" in site_step["env"]["SITE_URL"]
+
+
+# ---------------------------------------------------------------------------
+# the daily fetch (issue 17): off unless asked for, least privilege, pinned
+
+FETCH = WORKFLOWS / "fetch.yml"
+
+
+def _fetch_workflow() -> dict:
+    return yaml.safe_load(FETCH.read_text(encoding="utf-8"))
+
+
+def _fetch_jobs() -> dict:
+    return _fetch_workflow()["jobs"]
+
+
+def _job_running(fragment: str) -> tuple[str, dict]:
+    found = [(name, job) for name, job in _fetch_jobs().items() if any(fragment in line for line in _run_lines(job))]
+    assert len(found) == 1, f"expected exactly one job running {fragment!r}, found {[n for n, _ in found]}"
+    return found[0]
+
+
+def test_fetch_runs_daily_and_by_hand_with_a_date() -> None:
+    triggers = _triggers(_fetch_workflow())
+    assert set(triggers) == {"schedule", "workflow_dispatch"}
+    (schedule,) = triggers["schedule"]
+    minute, hour, *rest = schedule["cron"].split()
+    assert minute.isdigit() and hour.isdigit() and rest == ["*", "*", "*"], "once a day"
+    date_input = triggers["workflow_dispatch"]["inputs"]["date"]
+    assert date_input["required"] is False and date_input["type"] == "string"
+
+
+def test_fetch_does_nothing_unless_the_repository_variable_says_so() -> None:
+    for name, job in _fetch_jobs().items():
+        assert "vars.FETCH_DAILY == 'true'" in _flat(job.get("if", "")), f"job {name} is not gated on FETCH_DAILY"
+        assert "||" not in _flat(job["if"]), f"job {name}: the gate must not be bypassable"
+
+
+def test_fetch_has_no_permissions_but_those_each_job_needs() -> None:
+    workflow = _fetch_workflow()
+    assert workflow["permissions"] in ({}, {"contents": "read"})
+    fetch_name, fetch = _job_running("-m generator fetch")
+    assert fetch["permissions"] == {"contents": "read"}
+    assert _run_lines(fetch)[0] == "make deps"
+    assert fetch["steps"][0]["uses"].split("@")[0] == "actions/checkout"
+    assert fetch["steps"][0]["with"]["persist-credentials"] is False
+    commit_name, commit = _job_running("git push")
+    assert commit["permissions"] == {"contents": "write", "actions": "write"}
+    writers = [name for name, job in _fetch_jobs().items() if job.get("permissions", {}).get("contents") == "write"]
+    assert writers == [commit_name]
+    assert commit["needs"] in (fetch_name, [fetch_name])
+    # the job that can push runs no project code: no make, no Python, no generator
+    assert not [line for line in _run_lines(commit) if re.search(r"\b(make|python|pip|generator)\b", line)]
+
+
+def test_fetch_pushes_only_to_the_default_branch_and_starts_publish() -> None:
+    _, commit = _job_running("git push")
+    condition = _flat(commit["if"])
+    assert "github.ref == format('refs/heads/{0}', github.event.repository.default_branch)" in condition
+    assert "needs.fetch.outputs.fetched == 'true'" in condition
+    lines = _run_lines(commit)
+    assert 'git push origin "HEAD:refs/heads/$BRANCH"' in lines
+    assert not [line for line in lines if "--force" in line or " -f " in line]
+    assert any(line.startswith("gh workflow run publish.yml ") for line in lines)
+    assert "workflow_dispatch" in _triggers(_workflow()), "publish.yml can be started by hand (and so by gh)"
+
+
+def test_fetch_uses_no_secret_but_the_workflows_own_token() -> None:
+    text = FETCH.read_text(encoding="utf-8")
+    assert set(re.findall(r"secrets\.(\w+)", text)) <= {"GITHUB_TOKEN"}
+    assert re.findall(r"\$\{\{\s*(github\.token|secrets\.GITHUB_TOKEN)\s*\}\}", text), "the token is passed to gh"
+    # the Hub's address is huggingface_hub's default: no variable can point it elsewhere
+    assert "HF_ENDPOINT" not in text and "HF_TOKEN" not in text
+
+
+def test_fetch_commits_only_the_files_the_fetch_job_made() -> None:
+    _, fetch = _job_running("-m generator fetch")
+    upload = next(s for s in fetch["steps"] if str(s.get("uses", "")).startswith("actions/upload-artifact@"))
+    assert upload["with"]["path"].split() == [
+        "dumps/${{",
+        "steps.day.outputs.day",
+        "}}-daily.txt",
+        "dumps/records.jsonl",
+        "dumps/permalinks.tsv",
+    ]
+    _, commit = _job_running("git push")
+    download = next(s for s in commit["steps"] if str(s.get("uses", "")).startswith("actions/download-artifact@"))
+    assert (download["with"]["name"], download["with"]["path"]) == (upload["with"]["name"], "dumps")
+    script = "\n".join(str(s.get("run", "")) for s in commit["steps"])
+    assert '"dumps/$DAY-daily.txt" | dumps/records.jsonl | dumps/permalinks.tsv) ;;' in script
+    assert "unexpected change" in script
