@@ -12,7 +12,7 @@ from typing import TypeVar
 
 from . import collector, parallel
 from .dates import date_from_name
-from .errors import DumpError, unshowable
+from .errors import DumpError, InputError, unshowable
 from .model import Dump
 from .parse import decode, parse_dump
 
@@ -160,3 +160,30 @@ def _read_all(paths: list[Path], analyze: Callable[[Dump], T]) -> list[tuple[Dum
             raise outcome
         read_all.append(outcome)
     return read_all
+
+
+# --- the files kept beside the dumps (permalinks.tsv, records.jsonl) --------------------------
+
+
+def read_kept(dumps_dir: Path, name: str) -> tuple[str, str] | None:
+    """The text of a file the archive keeps beside its dumps, with its path as printed in
+    errors; None when there is no such file."""
+    path = dumps_dir / name
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise InputError(path, f"cannot read the file: {error.strerror}") from None
+    try:
+        return data.decode("utf-8"), str(path)
+    except UnicodeDecodeError:
+        raise InputError(path, "not valid UTF-8") from None
+
+
+def write_kept(dumps_dir: Path, name: str, text: str) -> None:
+    """Write a file kept beside the dumps whole: a temporary file renamed over it."""
+    path = dumps_dir / name
+    temporary = path.with_name(path.name + ".pa-tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)

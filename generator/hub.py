@@ -517,6 +517,15 @@ def resolve_one(
             reason = f"the Hub paper with this title has no arXiv id ({shown(info.id)})"
             record = unresolved_record(key, "unmatched", reason, checked)
             return Outcome(key, title, valid(record), requests=client.requests - before)
+    except HubError as error:
+        return Outcome(key, title, None, error.message, requests=client.requests - before, stop=error.stop)
+    return recorded(key, title, info, client, checked, before)
+
+
+def recorded(key: str, title: str, info: PaperInfo, client: Hub, checked: str, before: int) -> Outcome:
+    """The outcome of a paper matched to `info`: its record, the details fetched if `info`
+    lacks them (`before`: the client's requests when the paper's look-up began)."""
+    try:
         if needs_details(info):
             info = details(client, info.id)
         record, warnings = make_record(key, info, checked)
@@ -670,15 +679,7 @@ def listed_outcomes(
             reason = f"the Hub listed it with no arXiv id ({shown(info.id)})"
             yield Outcome(key, title, valid(unresolved_record(key, "unmatched", reason, checked)))
             continue
-        try:
-            if needs_details(info):
-                info = details(client, info.id)
-            record, warnings = make_record(key, info, checked)
-            yield Outcome(key, title, valid(record), warnings=tuple(warnings), requests=client.requests - before)
-        except HubError as error:
-            yield Outcome(key, title, None, error.message, requests=client.requests - before, stop=error.stop)
-        except ValueError as error:
-            yield Outcome(key, title, None, f"no record made: {error}", requests=client.requests - before)
+        yield recorded(key, title, info, client, checked, before)
 
 
 # --------------------------------------------------------------------------------------------

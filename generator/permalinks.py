@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from .dumps import read_kept, write_kept
 from .errors import InputError
 from .slugs import RESERVED, is_slug
 
@@ -48,23 +49,10 @@ def format_permalinks(recorded: Mapping[str, str]) -> str:
 
 def read_permalinks(dumps_dir: Path) -> dict[str, str]:
     """The permalinks recorded beside the dumps (none when there is no such file)."""
-    path = dumps_dir / FILE_NAME
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return {}
-    except OSError as error:
-        raise InputError(path, f"cannot read the file: {error.strerror}") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError(path, "not valid UTF-8") from None
-    return parse_permalinks(text, str(path))
+    kept = read_kept(dumps_dir, FILE_NAME)
+    return parse_permalinks(*kept) if kept else {}
 
 
 def write_permalinks(dumps_dir: Path, recorded: Mapping[str, str]) -> None:
     """Write the permalinks file whole (through a temporary file renamed over it)."""
-    path = dumps_dir / FILE_NAME
-    temporary = path.with_name(path.name + ".pa-tmp")
-    temporary.write_text(format_permalinks(recorded), encoding="utf-8")
-    temporary.replace(path)
+    write_kept(dumps_dir, FILE_NAME, format_permalinks(recorded))

@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 import orjson
 
+from .dumps import read_kept, write_kept
 from .errors import InputError
 
 FILE_NAME = "records.jsonl"
@@ -163,26 +164,13 @@ def format_records(records: Iterable[Record]) -> str:
 
 def read_records(dumps_dir: Path) -> dict[str, Record]:
     """The records kept beside the dumps (none when there is no such file)."""
-    path = dumps_dir / FILE_NAME
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return {}
-    except OSError as error:
-        raise InputError(path, f"cannot read the file: {error.strerror}") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError(path, "not valid UTF-8") from None
-    return parse_records(text, str(path))
+    kept = read_kept(dumps_dir, FILE_NAME)
+    return parse_records(*kept) if kept else {}
 
 
 def write_records(dumps_dir: Path, records: Mapping[str, Record]) -> None:
     """Write the records file whole (a temporary file renamed over it: never half-written)."""
-    path = dumps_dir / FILE_NAME
-    temporary = path.with_name(path.name + ".pa-tmp")
-    temporary.write_text(format_records(records.values()), encoding="utf-8")
-    temporary.replace(path)
+    write_kept(dumps_dir, FILE_NAME, format_records(records.values()))
 
 
 def _text(value: object, limit: int) -> bool:
