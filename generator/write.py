@@ -77,16 +77,16 @@ def locked(docs: Path, waiting: Callable[[], None] | None = None) -> Iterator[No
     fcntl lock, so the system releases it when its holder dies; a process may take it again
     while it holds it (``generator site`` holds it around the build and MkDocs).
     """
+    key = os.path.realpath(docs)
+    if key in _HELD:
+        _HELD[key] += 1
+        try:
+            yield
+        finally:
+            _HELD[key] -= 1
+        return
     try:
         docs.mkdir(parents=True, exist_ok=True)
-        key = os.path.realpath(docs)
-        if key in _HELD:
-            _HELD[key] += 1
-            try:
-                yield
-            finally:
-                _HELD[key] -= 1
-            return
         descriptor = os.open(docs / LOCK, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o644)
     except OSError as error:
         raise _output_error(error, docs / LOCK) from None
@@ -127,12 +127,6 @@ def check_owned(docs: Path) -> None:
             f"is {what}: the generator writes this {kind} itself and never follows links out of "
             f"{docs}; remove it (the build makes it again)",
         )
-
-
-def existing_files(docs: Path) -> set[str]:
-    """The regular files currently in the owned paths of docs/ (symlinks are not followed)."""
-    found, _ = _scan(docs)
-    return found
 
 
 def _scan(docs: Path) -> tuple[set[str], list[str]]:
@@ -245,7 +239,7 @@ def _write(docs: Path, run: Callable[[Callable[[Files], _Staged]], list[_Staged]
             _write_text(docs / PENDING, _listing(generated | (recorded & before)))
         except BaseException as error:
             _unstage(parts)
-            _recover(docs, [])
+            _recover(docs, _scan(docs)[1])  # also what a worker process that died had staged
             if isinstance(error, OSError):
                 raise _output_error(error, docs / PENDING) from None
             raise
