@@ -136,7 +136,7 @@ def environment() -> Environment:
 
 
 def front_matter(html: bool = True, **fields: object) -> Markup:
-    """YAML front matter. Titles are HTML-escaped: Material prints them as HTML.
+    """YAML front matter. Titles and descriptions are HTML-escaped: Material prints them as HTML.
 
     `html`: the page's body is finished HTML, which MkDocs need not pass through Markdown
     (see overrides/hooks.py). Values are strings, lists of strings or mappings of them.
@@ -150,6 +150,8 @@ def front_matter(html: bool = True, **fields: object) -> Markup:
 def _field(key: str, value: object) -> str:
     if key == "title":  # titles do not recur: quoted as they come
         return f"title: {_quoted(escape(str(value), quote=False))}\n"
+    if key == "description":  # printed into an attribute by Material's base.html as it is
+        return f"description: {_quoted(escape(str(value)))}\n"
     if type(value) is list:
         value = tuple(value)  # the same YAML, and a key for the cache
     if type(value) in (str, tuple):

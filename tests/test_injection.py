@@ -129,6 +129,8 @@ def test_a_label_made_of_markup_shows_as_written(labelled: Path) -> None:
     tag = read(site, f"tags/{slug_of(LABEL)}")
     assert tag.text("h1") == [normalize(LABEL)]
     assert tag.text("title") == [f"{normalize(LABEL)} - Paper Archive"]
+    descriptions = [a.get("content") for t, a, _ in tag.elements if t == "meta" and a.get("name") == "description"]
+    assert descriptions == [f"2 papers on {LABEL} listed on Hugging Face Papers, newest first."]
     assert [a.get("title") for t, a, _ in tag.elements if t == "link" and a.get("rel") == "alternate"] == [
         "Paper Archive: new papers",
         f"Paper Archive: {LABEL}",
