@@ -19,6 +19,10 @@ import pytest
 from tests.sitebuild import ROOT, build_site
 
 SHARED_DUMPS = ROOT / "dumps"
+HOSTILE_DUMPS = ROOT / "tests" / "fixtures" / "hostile"
+FIXTURE_DUMPS = ROOT / "tests" / "fixtures" / "dumps"
+#: papers of the synthetic archive searched with Pagefind (above generator.search.PAGEFIND_FROM)
+LARGE_PAPERS = 5200
 
 # No test ever reaches the real Hugging Face Hub. huggingface_hub reads these when it is first
 # imported (and child processes inherit them): its default address is a closed port of this
@@ -45,10 +49,38 @@ def _no_github_annotations(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
 
 
+# --- sites built once per session ----------------------------------------------------
+# Each distinct site is built here, once, and shared by every module that reads it: a test
+# must never change one (build its own in tmp_path for that).
+
+
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The site built from the project's own dumps/ (generator + mkdocs --strict)."""
     return build_site(tmp_path_factory.mktemp("real"), SHARED_DUMPS)
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site of tests/fixtures/hostile: titles and abstracts made of markup and script."""
+    return build_site(tmp_path_factory.mktemp("hostile"), HOSTILE_DUMPS)
+
+
+@pytest.fixture(scope="session")
+def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site of tests/fixtures/dumps, whose records.jsonl resolves two of its papers."""
+    return build_site(tmp_path_factory.mktemp("fixture"), FIXTURE_DUMPS)
+
+
+@pytest.fixture(scope="session")
+def large_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic archive of LARGE_PAPERS papers listed 10 a day over two years (2024-01-01 to
+    2025-06-03), searched with Pagefind: the largest build of the suite (mark its tests slow)."""
+    from bench.synthetic import write_dumps
+
+    project = tmp_path_factory.mktemp("large")
+    write_dumps(project / "dumps", LARGE_PAPERS, per_day=10)
+    return build_site(project / "project", project / "dumps")
 
 
 # --- real browser -----------------------------------------------------------------
@@ -105,6 +137,21 @@ def serve(directory: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def site_server(real_site: Path) -> Iterator[str]:
     yield from serve(real_site)
+
+
+@pytest.fixture(scope="session")
+def hostile_url(hostile_site: Path) -> Iterator[str]:
+    yield from serve(hostile_site)
+
+
+@pytest.fixture(scope="session")
+def fixture_url(fixture_site: Path) -> Iterator[str]:
+    yield from serve(fixture_site)
+
+
+@pytest.fixture(scope="session")
+def large_url(large_site: Path) -> Iterator[str]:
+    yield from serve(large_site)
 
 
 @pytest.fixture(scope="session")
