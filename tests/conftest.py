@@ -19,6 +19,13 @@ import pytest
 from tests.sitebuild import ROOT, build_site
 
 SHARED_DUMPS = ROOT / "dumps"
+#: The dumps shared with the project (../shared/dumps), as filed in dumps/: name -> sha256. They
+#: stay as they are; dumps filed later (python -m generator add) come beside them.
+SHARED_DUMP_FILES = {
+    "2026-11-22-000-00d4a3d3fd5f8d9c.txt": "c3c0af0a4e44f5e2c3fd19ad23050f7e3f9835a2cc4a6e7daa9aff5cfb215957",
+    "2026-11-22-001-39613a20fa4a2115.txt": "169e2fc00c51950fd0da07b1ac906f983fa865739541629c435726d51e3ce42a",
+    "2026-11-22-002-b22038616ce28914.txt": "aeb1671aff185d8673ff461ddf324d8032d36854d30d834adbbce34592eac5c8",
+}
 HOSTILE_DUMPS = ROOT / "tests" / "fixtures" / "hostile"
 FIXTURE_DUMPS = ROOT / "tests" / "fixtures" / "dumps"
 #: papers of the synthetic archive searched with Pagefind (above generator.search.PAGEFIND_FROM)
@@ -52,6 +59,17 @@ def _no_github_annotations(monkeypatch: pytest.MonkeyPatch) -> None:
 # --- sites built once per session ----------------------------------------------------
 # Each distinct site is built here, once, and shared by every module that reads it: a test
 # must never change one (build its own in tmp_path for that).
+
+
+@pytest.fixture(scope="session")
+def shared_dumps(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A dumps folder holding only the shared dumps (copies of those filed in dumps/), whatever
+    else dumps/ holds (dumps filed since, permalinks.tsv, records.jsonl)."""
+    folder = tmp_path_factory.mktemp("shared-dumps")
+    for name in SHARED_DUMP_FILES:
+        if (SHARED_DUMPS / name).is_file():  # tests/test_shared_dumps.py says when one is missing
+            shutil.copy(SHARED_DUMPS / name, folder / name)
+    return folder
 
 
 @pytest.fixture(scope="session")
