@@ -50,6 +50,29 @@ for _name in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "HF_TOKEN_PATH", "TRANSFORME
     os.environ.pop(_name, None)
 
 
+#: the session's site builds (below), and the markers a test that uses one must have: `make
+#: test-fast` leaves out the tests marked browser or slow, so it builds no site
+SITE_FIXTURES = {
+    "real_site": {"slow", "browser"},
+    "hostile_site": {"slow", "browser"},
+    "fixture_site": {"slow", "browser"},
+    "large_site": {"slow"},
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    unmarked = []
+    for item in items:
+        markers = {marker.name for marker in item.iter_markers()}
+        for fixture in SITE_FIXTURES.keys() & set(getattr(item, "fixturenames", ())):
+            if not SITE_FIXTURES[fixture] & markers:
+                unmarked.append(
+                    f"{item.nodeid} (uses {fixture}: mark it {' or '.join(sorted(SITE_FIXTURES[fixture]))})"
+                )
+    if unmarked:
+        raise pytest.UsageError("tests that build a site must be marked:\n  " + "\n  ".join(unmarked))
+
+
 @pytest.fixture(autouse=True)
 def _no_github_annotations(monkeypatch: pytest.MonkeyPatch) -> None:
     """CI sets GITHUB_ACTIONS; tests that want annotations set it themselves."""

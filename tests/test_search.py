@@ -18,6 +18,9 @@ from generator.cli import read_tag_rules
 from tests.lunrindex import SearchIndex
 from tests.sitebuild import ROOT
 
+#: every test here reads the search index of the project's own site (tests/conftest.py: real_site)
+pytestmark = pytest.mark.slow
+
 TOP = 3
 
 
