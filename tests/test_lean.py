@@ -96,8 +96,12 @@ def real_pages() -> list[str]:
     ]
 
 
-def look(browser: Browser, url: str, width: int, scheme: str) -> tuple[str, dict, bytes, list[str]]:
+def open_page(
+    stack: contextlib.ExitStack, browser: Browser, url: str, width: int, scheme: str
+) -> tuple[Page, list[str]]:
+    """A page loaded in a context of its own (closed with `stack`), and its script errors."""
     context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    stack.callback(context.close)
     context.route(
         "**/*", lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1") else route.abort()
     )
@@ -105,15 +109,20 @@ def look(browser: Browser, url: str, width: int, scheme: str) -> tuple[str, dict
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(url)
+    return page, errors
+
+
+def look(page: Page, errors: list[str]) -> tuple[str, dict, bytes, list[str]]:
     page.wait_for_load_state("networkidle")
-    result = (page.evaluate(DOM), page.evaluate(HEAD), page.screenshot(full_page=True), errors)
-    context.close()
-    return result
+    return page.evaluate(DOM), page.evaluate(HEAD), page.screenshot(full_page=True), errors
 
 
 def compare(browser: Browser, lean_url: str, stock_url: str, width: int, scheme: str) -> None:
-    lean = look(browser, lean_url, width, scheme)
-    stock = look(browser, stock_url, width, scheme)
+    # both pages load before either is looked at: the half second without requests that
+    # "networkidle" waits for passes for both at once
+    with contextlib.ExitStack() as stack:
+        lean_page, stock_page = (open_page(stack, browser, url, width, scheme) for url in (lean_url, stock_url))
+        lean, stock = look(*lean_page), look(*stock_page)
     assert lean[3] == stock[3] == []
     assert lean[0] == stock[0]
     assert lean[1] == stock[1]
