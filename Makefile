@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: deps browser test site docs serve lint bench clean
+.PHONY: deps browser test test-fast site docs serve lint bench clean
 
 ## deps: create .venv and install the pinned dependencies (skipped when up to date)
 deps: $(VENV)/.installed
@@ -22,6 +22,10 @@ browser: deps
 ## test: the whole test suite (unit, golden, mkdocs build, real browser)
 test: deps browser
 	$(PY) -m pytest
+
+## test-fast: the suite without the browser tests and the site builds (markers browser, slow), for quick iterations
+test-fast: deps
+	$(PY) -m pytest -m "not browser and not slow"
 
 ## docs: generate the Markdown pages into docs/ from dumps/
 docs: deps

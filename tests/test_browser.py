@@ -4,15 +4,12 @@ Every request that is not to 127.0.0.1 is aborted (see conftest.context)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from playwright.sync_api import Page, expect
 
 from generator.archive import load_archive
-from tests.conftest import serve
 from tests.htmltext import normalize
-from tests.sitebuild import ROOT, build_site
+from tests.sitebuild import ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -50,12 +47,6 @@ def test_day_pages_link_to_each_other(page: Page) -> None:
     expect(nav.first).to_be_visible()
     nav.first.click()
     expect(page.locator("h1")).not_to_have_text(heading)
-
-
-@pytest.fixture(scope="module")
-def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    site = build_site(tmp_path_factory.mktemp("hostile-browser"), ROOT / "tests" / "fixtures" / "hostile")
-    yield from serve(site)
 
 
 def test_hostile_pages_run_no_injected_script(page: Page, hostile_url: str) -> None:

@@ -51,8 +51,8 @@ LABEL = """<img src=x onerror="window.pwned=1"> Q&amp;A "x" 'y' </script>"""
 TAXONOMY = f"settings: {{threshold: 1, min_papers: 1}}\ntags:\n  hostile:\n    label: {json.dumps(LABEL)}\n    terms: [collapse]\n"
 
 
-def build(project: Path, dump: str, *generator_args: str) -> Path:
-    """The site of one dump tagged by TAXONOMY, built with mkdocs --strict."""
+def generate(project: Path, dump: str, *generator_args: str) -> None:
+    """The pages of one dump tagged by TAXONOMY, in a project ready for mkdocs."""
     prepare_project(project)
     (project / "dumps").mkdir()
     (project / "dumps" / "2026-06-01-dump.txt").write_text(dump, encoding="utf-8")
@@ -62,6 +62,11 @@ def build(project: Path, dump: str, *generator_args: str) -> Path:
         "--taxonomy", project / "tags.yml", *generator_args,
     )  # fmt: skip
     assert generated.returncode == 0, generated.stderr
+
+
+def build(project: Path, dump: str, *generator_args: str) -> Path:
+    """The site of one dump tagged by TAXONOMY, built with mkdocs --strict."""
+    generate(project, dump, *generator_args)
     built = mkdocs_build(project)
     assert built.returncode == 0, built.stderr
     return project / "site"
@@ -291,7 +296,7 @@ MKDOCS_LETS_THROUGH = [
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A project whose pages are generated: only mkdocs' site_url changes from test to test."""
     project = tmp_path_factory.mktemp("site-url")
-    build(project, PLAIN, "--site-url", "")
+    generate(project, PLAIN, "--site-url", "")
     return project
 
 

@@ -1,9 +1,10 @@
 """Lean pages (overrides/lean.html: papers, tags, days) against Material's own page.
 
-Each archive is built twice: as the project builds it, and with its lean pages rendered by
-Material's main.html. Readers must get the same page: after the scripts ran, the same elements
-(scripts aside) and the same pixels, at desktop width in light mode and at phone width in dark
-mode, and the same styles and scripts loaded. The archives: the hostile fixture (every paper)
+Each archive is built twice: as the project builds it (the session's hostile_site and real_site,
+tests/conftest.py), and with its lean pages rendered by Material's main.html. Readers must get
+the same page: after the scripts ran, the same elements (scripts aside) and the same pixels, at
+desktop width in light mode and at phone width in dark mode, and the same styles and scripts
+loaded. The archives: the hostile fixture (every paper)
 and the project's own dumps (papers, tag pages and day pages, a few of each)."""
 
 from __future__ import annotations
@@ -20,13 +21,13 @@ from playwright.sync_api import Browser, Page
 from generator.archive import load_archive
 from generator.cli import read_tag_rules
 from generator.render import group_days, group_tags
-from tests.conftest import serve
+from tests.conftest import HOSTILE_DUMPS, SHARED_DUMPS, serve
 from tests.sitebuild import ROOT, build_site
 
 pytestmark = pytest.mark.browser
 
-HOSTILE = ROOT / "tests" / "fixtures" / "hostile"
-REAL = ROOT / "dumps"
+HOSTILE = HOSTILE_DUMPS
+REAL = SHARED_DUMPS
 
 #: The page's elements once its scripts ran, without the scripts, whitespace collapsed. The
 #: search box's status line depends on when the search worker answered; the header's titles
@@ -61,14 +62,15 @@ STOCK = '{% extends "main.html" %}{% block content %}{{ super() }}{{ page.more }
 
 
 @pytest.fixture(scope="module")
-def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[Path, tuple[str, str, Path]]]:
+def sites(
+    tmp_path_factory: pytest.TempPathFactory, hostile_site: Path, hostile_url: str, real_site: Path, site_server: str
+) -> Iterator[dict[Path, tuple[str, str, Path]]]:
     """For each archive: the lean site's address, the stock site's, and the lean site's folder."""
     with contextlib.ExitStack() as stack:
         built = {}
-        for dumps in (HOSTILE, REAL):
-            lean = build_site(tmp_path_factory.mktemp("lean"), dumps)
+        for dumps, lean, lean_url in ((HOSTILE, hostile_site, hostile_url), (REAL, real_site, site_server)):
             stock = build_site(tmp_path_factory.mktemp("stock"), dumps, {"lean.html": STOCK})
-            built[dumps] = (stack.enter_context(served(lean)), stack.enter_context(served(stock)), lean)
+            built[dumps] = (lean_url, stack.enter_context(served(stock)), lean)
         yield built
 
 
@@ -94,8 +96,12 @@ def real_pages() -> list[str]:
     ]
 
 
-def look(browser: Browser, url: str, width: int, scheme: str) -> tuple[str, dict, bytes, list[str]]:
+def open_page(
+    stack: contextlib.ExitStack, browser: Browser, url: str, width: int, scheme: str
+) -> tuple[Page, list[str]]:
+    """A page loaded in a context of its own (closed with `stack`), and its script errors."""
     context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    stack.callback(context.close)
     context.route(
         "**/*", lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1") else route.abort()
     )
@@ -103,15 +109,20 @@ def look(browser: Browser, url: str, width: int, scheme: str) -> tuple[str, dict
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(url)
+    return page, errors
+
+
+def look(page: Page, errors: list[str]) -> tuple[str, dict, bytes, list[str]]:
     page.wait_for_load_state("networkidle")
-    result = (page.evaluate(DOM), page.evaluate(HEAD), page.screenshot(full_page=True), errors)
-    context.close()
-    return result
+    return page.evaluate(DOM), page.evaluate(HEAD), page.screenshot(full_page=True), errors
 
 
 def compare(browser: Browser, lean_url: str, stock_url: str, width: int, scheme: str) -> None:
-    lean = look(browser, lean_url, width, scheme)
-    stock = look(browser, stock_url, width, scheme)
+    # both pages load before either is looked at: the half second without requests that
+    # "networkidle" waits for passes for both at once
+    with contextlib.ExitStack() as stack:
+        lean_page, stock_page = (open_page(stack, browser, url, width, scheme) for url in (lean_url, stock_url))
+        lean, stock = look(*lean_page), look(*stock_page)
     assert lean[3] == stock[3] == []
     assert lean[0] == stock[0]
     assert lean[1] == stock[1]

@@ -4,12 +4,13 @@ what it shows. Its functions run in Chromium, on a page of the project's site.""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from urllib.parse import quote_plus
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from generator.archive import load_archive
 from tests.sitebuild import ROOT
@@ -19,11 +20,20 @@ pytestmark = pytest.mark.browser
 SITE = "https://example.github.io/paper-archive/"
 
 
-@pytest.fixture
-def js(page: Page) -> Page:
+@pytest.fixture(scope="module")
+def js(browser: Browser, base_url: str) -> Iterator[Page]:
+    """One page of the site for the module's calls of paperArchive's functions, which keep no
+    state: loading a page (and its search index) for each test took a second each."""
+    context = browser.new_context(base_url=base_url)
+    context.route(  # as tests/conftest.py's context: nothing leaves this machine
+        "**/*", lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1") else route.abort()
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
     page.goto("/about/")
     page.wait_for_function("window.paperArchive !== undefined")
-    return page
+    yield page
+    context.close()
 
 
 def bibtex(page: Page, slug: str, title: str, url: str, listed: str) -> str:

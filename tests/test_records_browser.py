@@ -4,13 +4,8 @@ records.jsonl: two papers resolved, one with code; one not found)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from playwright.sync_api import Page, expect
-
-from tests.conftest import serve
-from tests.sitebuild import ROOT, build_site
 
 pytestmark = pytest.mark.browser
 
@@ -18,9 +13,8 @@ AUTHORS = ["Ada Lovelace", "Zoë <b>Bold</b> O'Neil", "Jean-Luc {Picard} & Sons"
 
 
 @pytest.fixture(scope="module")
-def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    site = build_site(tmp_path_factory.mktemp("records"), ROOT / "tests" / "fixtures" / "dumps")
-    yield from serve(site)
+def site_url(fixture_url: str) -> str:
+    return fixture_url
 
 
 def test_a_resolved_paper_shows_its_authors_and_links(page: Page, site_url: str) -> None:

@@ -6,19 +6,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from bench.synthetic import papers as synthetic_papers
-from bench.synthetic import write_dumps
 from generator.search import PAGEFIND_FROM, engine
-from tests.conftest import serve
-from tests.sitebuild import build_site
-
-PAPERS = 5200
+from tests.conftest import LARGE_PAPERS as PAPERS
 
 
 @pytest.mark.parametrize(
@@ -29,18 +24,7 @@ def test_the_engine_follows_the_archive_size(count: int, expected: str) -> None:
     assert engine(count) == expected
 
 
-@pytest.fixture(scope="module")
-def large_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    project = tmp_path_factory.mktemp("large")
-    write_dumps(project / "dumps", PAPERS, per_day=10)  # 520 days: 2024-01-01 to 2025-06-03
-    return build_site(project / "project", project / "dumps")
-
-
-@pytest.fixture(scope="module")
-def large_url(large_site: Path) -> Iterator[str]:
-    yield from serve(large_site)
-
-
+@pytest.mark.slow
 def test_large_sites_are_indexed_by_pagefind_not_lunr(large_site: Path) -> None:
     assert json.loads((large_site / "search" / "search_index.json").read_text())["docs"] == []
     entry = json.loads((large_site / "pagefind" / "pagefind-entry.json").read_text())
@@ -55,6 +39,7 @@ def open_search(page: Page, url: str, query: str) -> None:
     page.locator("input.md-search__input").press_sequentially(query, delay=15)
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_find_a_paper_by_its_title_and_open_it(page: Page, large_url: str) -> None:
     title = synthetic_papers(PAPERS)[4321][0]
@@ -67,6 +52,7 @@ def test_find_a_paper_by_its_title_and_open_it(page: Page, large_url: str) -> No
     assert page.context.blocked_requests == []
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_filter_results_by_year_and_by_tag(page: Page, large_url: str) -> None:
     open_search(page, large_url, "quantization")
@@ -90,6 +76,7 @@ def test_filter_results_by_year_and_by_tag(page: Page, large_url: str) -> None:
     expect(page.locator("nav.md-tags a.md-tag", has_text=tag_name)).to_have_count(1)
 
 
+@pytest.mark.slow
 @pytest.mark.browser
 def test_a_filter_without_words_downloads_no_index(page: Page, large_url: str) -> None:
     fetched: list[str] = []

@@ -1,17 +1,23 @@
-"""The project's real dumps (filed copies of ../shared/dumps): titles are titles, abstracts are
-abstracts, and the paper count matches a count made here independently of the generator."""
+"""The project's real dumps (filed copies of ../shared/dumps): they are all in dumps/ and
+unchanged, whatever was filed beside them since; their titles are titles, their abstracts are
+abstracts, and their paper count matches a count made here independently of the generator."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
 import pytest
 
 from generator.archive import load_archive
+from tests.conftest import SHARED_DUMP_FILES
 from tests.sitebuild import ROOT
 
-DUMPS = ROOT / "dumps"
+FILED = ROOT / "dumps"
+#: where the shared dumps come from: ../shared beside the repository (a developer's machine and
+#: CI have it), the same content under other names
+SOURCE = ROOT.parent / "shared" / "dumps"
 HEADER = {
     "new",
     "Get trending papers in your email inbox once a day!",
@@ -34,14 +40,30 @@ def independent_entries(path: Path) -> list[tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def archive():  # type: ignore[no-untyped-def]
-    return load_archive(DUMPS)
+def archive(shared_dumps: Path):  # type: ignore[no-untyped-def]
+    """The archive of the shared dumps alone (tests/conftest.py copies them to a folder)."""
+    return load_archive(shared_dumps)
 
 
-def test_the_project_holds_the_three_shared_dumps() -> None:
-    names = sorted(p.name for p in DUMPS.glob("*.txt"))
-    assert len(names) == 3
-    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}-[a-z0-9-]+\.txt", n) for n in names)
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_the_project_holds_the_shared_dumps_unchanged() -> None:
+    assert len(SHARED_DUMP_FILES) == 3
+    for name, digest in SHARED_DUMP_FILES.items():
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}-[a-z0-9-]+\.txt", name)
+        assert (FILED / name).is_file(), f"dumps/{name}: a shared dump is missing"
+        assert sha256(FILED / name) == digest, f"dumps/{name}: a shared dump was changed"
+
+
+def test_every_dump_of_shared_is_filed() -> None:
+    if not SOURCE.is_dir():
+        pytest.skip(f"no ../shared/dumps beside the repository ({SOURCE}) to compare dumps/ with")
+    sources = sorted(SOURCE.glob("*.txt"))
+    filed = {sha256(path) for path in FILED.glob("*.txt")}
+    assert sources and [path.name for path in sources if sha256(path) not in filed] == []
+    assert {sha256(path) for path in sources} >= set(SHARED_DUMP_FILES.values())
 
 
 def test_every_title_is_a_title_and_every_abstract_an_abstract(archive) -> None:  # type: ignore[no-untyped-def]
@@ -58,17 +80,19 @@ def test_every_title_is_a_title_and_every_abstract_an_abstract(archive) -> None:
             assert abstract[0].isupper() or abstract[0].isdigit()
 
 
-def test_entries_match_an_independent_reading(archive) -> None:  # type: ignore[no-untyped-def]
+def test_entries_match_an_independent_reading(archive, shared_dumps: Path) -> None:  # type: ignore[no-untyped-def]
     for dump in archive.dumps:
-        expected = independent_entries(DUMPS / dump.name)
+        expected = independent_entries(shared_dumps / dump.name)
         assert [(e.title, e.abstract) for e in dump.entries] == expected
 
 
-def test_distinct_papers_match_an_independent_count(archive) -> None:  # type: ignore[no-untyped-def]
+def test_distinct_papers_match_an_independent_count(archive, shared_dumps: Path) -> None:  # type: ignore[no-untyped-def]
     def normal(title: str) -> str:
         return " ".join(re.sub(r"[^\w]+", " ", title.lower()).split())
 
-    distinct = {normal(title) for path in DUMPS.glob("*.txt") for title, _ in independent_entries(path)}
+    distinct = {normal(title) for path in shared_dumps.glob("*.txt") for title, _ in independent_entries(path)}
     assert len(archive.papers) == len(distinct)
-    assert sum(len(p.sources) for p in archive.papers) == sum(len(independent_entries(p)) for p in DUMPS.glob("*.txt"))
+    assert sum(len(p.sources) for p in archive.papers) == sum(
+        len(independent_entries(p)) for p in shared_dumps.glob("*.txt")
+    )
     assert len({p.slug for p in archive.papers}) == len(archive.papers)

@@ -16,10 +16,9 @@ import pytest
 
 from generator.archive import load_archive
 from generator.sitemaps import split_sitemap
+from tests.conftest import HOSTILE_DUMPS as HOSTILE
 from tests.htmltext import Page, normalize
-from tests.sitebuild import ROOT, build_site
-
-HOSTILE = ROOT / "tests" / "fixtures" / "hostile"
+from tests.sitebuild import ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -31,11 +30,6 @@ def page(site: Path, url: str) -> Page:
 @pytest.fixture(scope="module")
 def archive():  # type: ignore[no-untyped-def]
     return load_archive(ROOT / "dumps")
-
-
-@pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_site(tmp_path_factory.mktemp("hostile"), HOSTILE)
 
 
 def test_every_abstract_and_title_reads_exactly_as_in_the_dump(real_site: Path, archive) -> None:  # type: ignore[no-untyped-def]

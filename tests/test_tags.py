@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from generator.archive import load_archive
 from generator.errors import ConfigError
 from generator.tags import (
     NO_OVERRIDES,
@@ -36,7 +36,6 @@ from generator.tags import (
 ROOT = Path(__file__).resolve().parent.parent
 TAXONOMY = ROOT / "taxonomy" / "tags.yml"
 OVERRIDES = ROOT / "taxonomy" / "overrides.yml"
-DUMPS = Path("/work/shared/dumps")
 
 
 def mentions(text: str, terms: list[str], exclude: list[str] | None = None) -> int:
@@ -629,16 +628,10 @@ def test_default_taxonomy_examples() -> None:
 
 
 @pytest.fixture(scope="module")
-def shared_papers(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, str, str | None]]:
-    """The shared dumps, read by the archive (the names get the date it requires)."""
-    archive_module = pytest.importorskip("generator.archive")
-    dumps = sorted(DUMPS.glob("*.txt"))
-    if not dumps:
-        pytest.skip(f"no shared dumps in {DUMPS}")
-    folder = tmp_path_factory.mktemp("dumps")
-    for day, path in enumerate(dumps, start=1):
-        shutil.copy(path, folder / f"2024-06-{day:02d}-{path.name}")
-    archive = archive_module.load_archive(folder)
+def shared_papers(shared_dumps: Path) -> list[tuple[str, str, str | None]]:
+    """The shared dumps (../shared/dumps, as filed in dumps/: tests/conftest.py), read by the archive."""
+    archive = load_archive(shared_dumps)
+    assert len(archive.dumps) == 3
     return [(p.slug, p.title, p.abstract) for p in archive.papers]
 
 
