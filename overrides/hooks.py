@@ -265,6 +265,9 @@ CHROME_SCRIPT = """\
       node.textContent = title.endsWith(suffix) ? title.slice(0, -suffix.length) : title;
       node.removeAttribute("data-pa-title");
     }
+    // the plain header for readers without JavaScript (overrides/lean.html) goes
+    const plain = here.previousElementSibling;
+    if (plain && plain.matches("noscript.pa-nojs")) plain.remove();
     here.replaceWith(...box.childNodes);
   };
   // the head's block takes the place of this script
