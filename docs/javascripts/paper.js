@@ -142,5 +142,7 @@
   };
 
   window.paperArchive = { bibtex, citeKey, escapeLatex, searchLinks, fill: fillPage };
-  if (document.readyState !== "loading") fillPage(); // loaded late (not from the head): fill now
+  // a page that does not call it (or this script loaded late) is filled once parsed
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fillPage);
+  else fillPage();
 })();
