@@ -10,10 +10,10 @@ SITE_URL being that address. Then, on its home, a tag, a day and a paper page:
 - axe-core (audit/axe, pinned) in Chromium driven by Playwright: light and dark, and with the search
   dialog open and showing results;
 - html-validate (pinned; audit/.htmlvalidate.json: the HTML standard's rules) on the pages' HTML as
-  built: every page of the small archive, the audited and hand-written pages of the large. Its rule valid-autocomplete is off: Material puts
-  autocomplete="off" on its drawer and search toggles (checkboxes) so that a reload does not bring
-  them back checked, which browsers honour though the standard lists the attribute for text-like
-  fields only.
+  built: every page of the small archive, the audited and hand-written pages of the large. Its
+  rule valid-autocomplete is off: Material puts autocomplete="off" on its drawer and search
+  toggles (checkboxes) so that a reload does not bring them back checked, which browsers honour
+  though the standard lists the attribute for text-like fields only.
 
 A page whose performance score misses its target is run again, up to RETRIES runs, and the median
 run is kept (Lighthouse's scores vary between runs, the more so on a busy machine). Prints a table
