@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: deps browser test test-fast site docs serve lint bench clean
+.PHONY: deps browser test test-fast site docs serve lint bench audit clean
 
 ## deps: create .venv and install the pinned dependencies (skipped when up to date)
 deps: $(VENV)/.installed
@@ -19,8 +19,15 @@ $(VENV)/.installed: requirements.txt
 browser: deps
 	PY=$(PY) scripts/ensure-chromium.sh
 
+## axe: axe-core (pinned in audit/axe), which the test suite's accessibility checks run in Chromium
+AXE := audit/axe/node_modules/.installed
+$(AXE): audit/axe/package.json audit/axe/package-lock.json
+	scripts/ensure-node.sh
+	npm ci --prefix audit/axe --no-audit --no-fund --loglevel=error
+	touch $@
+
 ## test: the whole test suite (unit, golden, mkdocs build, real browser)
-test: deps browser
+test: deps browser $(AXE)
 	$(PY) -m pytest
 
 ## test-fast: the suite without the browser tests and the site builds (markers browser, slow), for quick iterations
@@ -41,12 +48,23 @@ serve: docs
 
 ## lint: ruff
 lint: deps
-	$(PY) -m ruff check generator tests bench overrides
-	$(PY) -m ruff format --check generator tests bench overrides
+	$(PY) -m ruff check generator tests bench overrides audit
+	$(PY) -m ruff format --check generator tests bench overrides audit
 
 ## bench: the benchmarks (see bench/README.md)
 bench: deps
 	$(PY) bench/bench_parse.py
 
+## audit: Lighthouse, axe-core and html-validate (pinned, in audit/) on a small and a large archive
+## in Chromium; prints a table, fails when a target is missed (a few minutes: not part of make test)
+AUDIT_TOOLS := audit/node_modules/.installed
+$(AUDIT_TOOLS): audit/package.json audit/package-lock.json
+	scripts/ensure-node.sh
+	npm ci --prefix audit --no-audit --no-fund --loglevel=error
+	touch $@
+
+audit: deps browser $(AXE) $(AUDIT_TOOLS)
+	$(PY) audit/audit.py
+
 clean:
-	rm -rf site .site .pytest_cache .ruff_cache
+	rm -rf site .site .pytest_cache .ruff_cache audit/out

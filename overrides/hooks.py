@@ -7,7 +7,15 @@
   building such a page.
 - Blocks that render the same on every page at one depth are rendered once and reused
   (`per_depth`): on every page the header's options (palette toggle and search box), on lean
-  pages the styles, nav, footer, config and scripts (overrides/lean.html).
+  pages the styles, nav, footer, config and scripts (overrides/lean.html). A block is reused
+  only by pages that give it the same input: the same depth and the same page state (the nav
+  entries the page makes active, its table of contents, its previous and next pages, what its
+  front matter hides: all a block of Material's reads of the page; `page_state`). With
+  PA_CHECK_BLOCKS=1 every block is rendered for every page as well, and a build whose reused
+  block differs from the page's own stops (the tests build so).
+- Lean pages name Material's assets (main.<hash>.min.css, bundle.<hash>.min.js, ...) as
+  Material's own base.html names them: read from the installed theme when the build starts
+  (`material_assets`), never written into overrides/.
 - Paper, tag and day pages are lean (they are nearly all of a large archive's pages and
   bytes): the blocks that only work with JavaScript, or only serve the pages' JavaScript
   (header, sidebars, back-to-top button, footer, dialog, Material's config and inline scripts,
@@ -48,9 +56,10 @@ import secrets
 import subprocess
 import sys
 from collections.abc import Callable
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
@@ -100,7 +109,11 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
-_PER_DEPTH: dict[tuple[str, str], Markup] = {}
+_PER_DEPTH: dict[tuple[str, str, tuple[Any, ...]], Markup] = {}
+#: PA_CHECK_BLOCKS=1: every reused block is rendered again for each page and compared
+_CHECK_BLOCKS = os.environ.get("PA_CHECK_BLOCKS", "") not in ("", "0")
+#: the address of the page each reused block was rendered for (PA_CHECK_BLOCKS)
+_RENDERED_FOR: dict[tuple[str, str, tuple[Any, ...]], str] = {}
 #: The JavaScript-only blocks left out of lean pages, by the pages' base URL (one depth).
 _CHROME: dict[str, dict[str, str]] = {}
 #: A lean page's chrome script, by base URL, once a page has been written with its name.
@@ -112,28 +125,111 @@ _chrome_placeholder = "__PA_CHROME__"
 _AWAITING_CHROME: dict[str, str] = {}
 
 
+def _walk(items: Any) -> Any:
+    for item in items or ():
+        yield item
+        yield from _walk(getattr(item, "children", None))
+
+
+def _toc_state(items: Any) -> tuple[Any, ...]:
+    return tuple((item.title, item.url, _toc_state(item.children)) for item in items or ())
+
+
+def _neighbour(page: Any) -> tuple[str, str] | None:
+    return None if page is None else (page.url, str(page.title))
+
+
+def page_state(context: Context) -> tuple[Any, ...]:
+    """What the blocks rendered once per depth may read of the page (Material's partials: nav.html
+    and nav-item.html the nav's active entries, toc.html the table of contents, footer.html the
+    previous and next pages and `hide`): pages with the same state at one depth share them."""
+    page = context.get("page")
+    if page is None:
+        return ()
+    nav = context.get("nav")
+    meta = getattr(page, "meta", None) or {}
+    return (
+        tuple((item.title, getattr(item, "url", None)) for item in _walk(nav.items if nav else ()) if item.active),
+        _toc_state(getattr(page, "toc", ())),
+        _neighbour(getattr(page, "previous_page", None)),
+        _neighbour(getattr(page, "next_page", None)),
+        tuple(meta.get("hide") or ()),
+    )
+
+
 @pass_context
 def per_depth(context: Context, name: str, render: Callable[[], str]) -> Markup:
-    """A template block rendered once for all the pages at the same depth that use it."""
-    key = (name, context["base_url"])
+    """A template block rendered once for all the pages at the same depth and in the same state."""
+    key = (name, context["base_url"], page_state(context))
+    page = context.get("page")
     if key not in _PER_DEPTH:
         _PER_DEPTH[key] = Markup(render())
+        _RENDERED_FOR[key] = page.url if page else ""
+    elif _CHECK_BLOCKS and _addresses(str(_PER_DEPTH[key]), _RENDERED_FOR[key]) != _addresses(
+        render(), page.url if page else ""
+    ):
+        raise BuildError(f"{page.file.src_uri}: block {name!r} is not the one of the pages it was reused from")
     return _PER_DEPTH[key]
+
+
+_ADDRESS = re.compile(r'((?:href|src)=")([^"]*)(")')
+
+
+def _addresses(html: str, url: str) -> str:
+    """The block with its relative links resolved from the page's address (`url`): a block
+    reused at the same depth links to the same pages through other relative paths."""
+    return _ADDRESS.sub(lambda m: m[1] + urljoin("/" + url, unescape(m[2])) + m[3], html)
 
 
 @pass_context
 def js_only(context: Context, name: str, render: Callable[[], str]) -> Markup:
-    """A block that only works with JavaScript: left to the chrome script on lean pages."""
+    """A block that only works with JavaScript: left to the chrome script on lean pages, which
+    holds one version of each block for all the lean pages at one depth."""
     html = per_depth(context, name, render)
     if not context.get("lean"):  # set by the page's template (overrides/lean.html)
         return html
     base_url = context["base_url"]
     fragments = _CHROME.setdefault(base_url, {})
+    fragment = compact(str(html))
     if name not in fragments:
         if base_url in _CHROME_FILES:
             raise BuildError(f"{context['page'].file.src_uri}: block {name!r} is not in the chrome script of its depth")
-        fragments[name] = compact(str(html))
+        fragments[name] = fragment
+    elif fragments[name] != fragment:
+        raise BuildError(
+            f"{context['page'].file.src_uri}: block {name!r} differs from the one the lean pages at its depth share"
+            " (a lean page in the nav, or with a table of contents?)"
+        )
     return Markup(f'<script>__pa("{name}")</script>')
+
+
+#: Material's assets that its base.html names with their content's hash, by the name lean.html uses
+MATERIAL_ASSETS = {
+    "main_css": r"assets/stylesheets/main\.[0-9a-f]+\.min\.css",
+    "palette_css": r"assets/stylesheets/palette\.[0-9a-f]+\.min\.css",
+    "bundle_js": r"assets/javascripts/bundle\.[0-9a-f]+\.min\.js",
+    "search_worker": r"assets/javascripts/workers/search\.[0-9a-f]+\.min\.js",
+}
+
+
+def material_assets(config: MkDocsConfig) -> dict[str, str]:
+    """The names Material's own base.html gives its assets, each found in the installed theme."""
+    custom = Path(config.theme.custom_dir).resolve() if config.theme.custom_dir else None
+    folders = [Path(folder) for folder in config.theme.dirs if Path(folder).resolve() != custom]
+    theme = next((folder for folder in folders if (folder / "base.html").is_file()), None)
+    if theme is None:
+        raise BuildError("the theme has no base.html: lean pages cannot name Material's assets")
+    base = (theme / "base.html").read_text(encoding="utf-8")
+    found = {}
+    for name, pattern in MATERIAL_ASSETS.items():
+        paths = set(re.findall(pattern, base))
+        if len(paths) != 1 or not (theme / next(iter(paths))).is_file():
+            raise BuildError(
+                f"{theme / 'base.html'}: names {sorted(paths) or 'no'} {pattern!r}, which lean pages need"
+                " as one file of the theme: overrides/lean.html no longer follows this version of Material"
+            )
+        found[name] = paths.pop()
+    return found
 
 
 @pass_context
@@ -169,6 +265,9 @@ CHROME_SCRIPT = """\
       node.textContent = title.endsWith(suffix) ? title.slice(0, -suffix.length) : title;
       node.removeAttribute("data-pa-title");
     }
+    // the plain header for readers without JavaScript (overrides/lean.html) goes
+    const plain = here.previousElementSibling;
+    if (plain && plain.matches("noscript.pa-nojs")) plain.remove();
     here.replaceWith(...box.childNodes);
   };
   // the head's block takes the place of this script
@@ -207,12 +306,15 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     global _chrome_placeholder  # one per build
     # a new build (mkdocs serve rebuilds in the same process)
     _PER_DEPTH.clear()
+    _RENDERED_FOR.clear()
     _CHROME.clear()
     _CHROME_FILES.clear()
     _AWAITING_CHROME.clear()
     _chrome_placeholder = f"__PA_CHROME_{secrets.token_hex(16)}__"
     env.filters["tag_slug"] = slug_of
-    env.globals.update(per_depth=per_depth, js_only=js_only, chrome_src=chrome_src)
+    env.globals.update(
+        per_depth=per_depth, js_only=js_only, chrome_src=chrome_src, material_assets=material_assets(config)
+    )
     return env
 
 

@@ -97,8 +97,9 @@ def shared_dumps(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site built from the project's own dumps/ (generator + mkdocs --strict)."""
-    return build_site(tmp_path_factory.mktemp("real"), SHARED_DUMPS)
+    """The site built from the project's own dumps/ (generator + mkdocs --strict), every block
+    reused across pages checked against the page's own (PA_CHECK_BLOCKS, overrides/hooks.py)."""
+    return build_site(tmp_path_factory.mktemp("real"), SHARED_DUMPS, env={"PA_CHECK_BLOCKS": "1"})
 
 
 @pytest.fixture(scope="session")

@@ -41,8 +41,8 @@ def run_generator(
     )
 
 
-def mkdocs_build(project: Path) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1"}
+def mkdocs_build(project: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", "site"],
         cwd=project,
@@ -53,10 +53,13 @@ def mkdocs_build(project: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def build_site(project: Path, dumps: Path, templates: dict[str, str] | None = None) -> Path:
+def build_site(
+    project: Path, dumps: Path, templates: dict[str, str] | None = None, env: dict[str, str] | None = None
+) -> Path:
     """Generate pages from `dumps` and build them with mkdocs --strict; return site/.
 
-    `templates` replaces files of the project's overrides/ (name: text)."""
+    `templates` replaces files of the project's overrides/ (name: text); `env` is added to
+    MkDocs' environment."""
     prepare_project(project)
     for name, text in (templates or {}).items():
         (project / "overrides" / name).write_text(text, encoding="utf-8")
@@ -65,7 +68,7 @@ def build_site(project: Path, dumps: Path, templates: dict[str, str] | None = No
     generated = run_generator("build", "--dumps", dumps, "--docs", project / "docs", *overrides)
     if generated.returncode != 0:
         raise AssertionError(f"generator failed:\n{generated.stderr}")
-    built = mkdocs_build(project)
+    built = mkdocs_build(project, env)
     if built.returncode != 0:
         raise AssertionError(f"mkdocs build --strict failed:\n{built.stderr}")
     return project / "site"

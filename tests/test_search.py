@@ -168,3 +168,24 @@ def test_type_a_word_from_an_abstract_and_open_the_paper(  # type: ignore[no-unt
     page.wait_for_url(re.compile(rf"/papers/{re.escape(slug)}/"))
     expect(page.locator("h1.pa-title")).to_have_text(paper.title)
     assert page.context.blocked_requests == []
+
+
+@pytest.mark.browser
+def test_the_index_loads_when_the_reader_first_focuses_search(page: Page, archive) -> None:  # type: ignore[no-untyped-def]
+    """No page view downloads the lunr index or starts the search worker: the first focus of the
+    search box does (overrides/partials/javascripts/search-lazy.html), and search then works."""
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url.rsplit("/", 1)[-1]))
+    word, slug = distinctive_words(archive)[2]
+    paper = next(p for p in archive.papers if p.slug == slug)
+    page.goto(f"/papers/{slug}/")
+    page.wait_for_load_state("networkidle")
+    page.mouse.wheel(0, 400)  # reading the page is no reason to load it either
+    page.wait_for_timeout(300)
+    assert not [name for name in requested if name == "search_index.json" or name.startswith("search.")]
+    with page.expect_request(re.compile(r"/search/search_index\.json$")):
+        page.locator("input.md-search__input").focus()
+    page.locator("input.md-search__input").press_sequentially(word, delay=20)
+    expect(page.locator(".md-search-result__item", has_text=paper.title).first).to_be_visible()
+    assert requested.count("search_index.json") == 1
+    assert len([name for name in requested if re.fullmatch(r"search\.[0-9a-f]+\.min\.js", name)]) == 1

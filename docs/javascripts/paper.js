@@ -1,4 +1,4 @@
-// Paper Archive: a paper page's "Find this paper" and "Cite" sections.
+// Paper Archive: a paper page's "Find this paper" and "Cite" sections. Loaded from the head.
 //
 // Both are made here, from what the page shows (its title, its address, the day it was
 // first listed and, for a paper resolved on arXiv, its id, authors and publication day), rather than written into each of the archive's pages: they repeat the title
@@ -130,7 +130,19 @@
     setTimeout(() => { button.textContent = label; }, 2000);
   });
 
-  window.paperArchive = { bibtex, citeKey, escapeLatex, searchLinks };
-  const paper = shownPaper();
-  if (paper) fill(paper);
+  // The page calls this right after its content (overrides/lean.html, overrides/main.html), so
+  // both sections are there before the page is first shown: made later (this script used to run
+  // at the end of the page), they pushed down what was already on screen (a layout shift of 0.3
+  // on a short paper page).
+  let filled = false;
+  const fillPage = () => {
+    const paper = filled ? null : shownPaper();
+    if (paper) fill(paper);
+    filled = true;
+  };
+
+  window.paperArchive = { bibtex, citeKey, escapeLatex, searchLinks, fill: fillPage };
+  // a page that does not call it (or this script loaded late) is filled once parsed
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fillPage);
+  else fillPage();
 })();
