@@ -9,6 +9,7 @@ layouts. Usage: python bench/synthetic.py DIR --papers 10000
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 from datetime import date, timedelta
 from pathlib import Path
@@ -39,6 +40,8 @@ RARE_WORDS = [
 ]
 random.Random(7).shuffle(RARE_WORDS)
 RARE_WEIGHTS = [1 / (rank + 1) for rank in range(len(RARE_WORDS))]
+# random.choices with weights adds them all up on every call; with their sums given, it draws the same words
+RARE_CUMULATIVE = list(itertools.accumulate(RARE_WEIGHTS))
 TITLE_HEADS = ["Towards", "Rethinking", "Scaling", "Understanding", "Learning", "Efficient", "On", "Beyond"]
 START = date(2024, 1, 1)
 PER_DAY = 100
@@ -55,7 +58,7 @@ def abstract(rng: random.Random, paper_title: str) -> str:
     sentences = []
     while sum(len(s) for s in sentences) < 1300:
         words = [rng.choice(WORDS) for _ in range(rng.randint(9, 18))]
-        words += rng.choices(RARE_WORDS, RARE_WEIGHTS, k=rng.randint(3, 6))
+        words += rng.choices(RARE_WORDS, cum_weights=RARE_CUMULATIVE, k=rng.randint(3, 6))
         rng.shuffle(words)
         if rng.random() < 0.3:
             words.insert(rng.randint(0, len(words)), topic)
