@@ -9,11 +9,15 @@ Each size runs in a fresh child process (so that its peak RSS is its own), which
   bench/synthetic.py's papers, the archive bench_scale.py builds);
 - makes the reference table (the fixed idf) from the first --reference papers (10,000), as if the
   table had been made when the archive was that large: the papers after them are "later" ones;
-- times related_papers() (CPU and wall) and reads the peak RSS before and after;
+- times related_papers(): CPU (user + system, of this process and of the process it forks to
+  share the work from related.PARALLEL_FROM papers on; PA_WORKERS=1: none) and wall; reads the
+  peak RSS before and after (and the forked process's);
 - recall@5: for --sample papers (1,000, chosen with a fixed seed), the exact top 5 by the same
   scores, found by brute force (the paper's score with every other paper), against its list;
 - the cost of a fixed idf: how many of those exact top 5 are also the exact top 5 by the
   archive's own idf (what related.py used before: the reference made of all N papers);
+- with --dumps DIR: the papers of real dumps instead (--papers is then ignored), with the
+  committed reference table: the same measures on the project's own archive as it grows;
 - with --add A: stability. related_papers() of the first N - A papers, then of all N: for each
   of the N - A papers, its new list must be the top 5 of (its old list + the A new papers) by
   the same scores; prints how many are not.
@@ -29,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -40,6 +45,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from generator import parallel
 from generator import related as rel
 from generator.model import Paper, Source
 from generator.related import Reference, reference_of, related_papers
@@ -167,24 +173,34 @@ def exact_top(
 
 def one(args: argparse.Namespace) -> dict:
     made = time.perf_counter()
-    papers = synthetic_papers(args.papers) if args.corpus == "topics" else scale_papers(args.papers)
-    papers.sort(key=lambda paper: paper.slug)
-    docs = [(paper.title, paper.abstract) for paper in papers]
-    reference = reference_of(docs[: args.reference])
+    if args.dumps:
+        from generator.archive import load_archive
+
+        papers = sorted(load_archive(args.dumps).papers, key=lambda paper: paper.slug)
+        docs = [(paper.title, paper.abstract) for paper in papers]
+        reference = rel.default_reference()
+    else:
+        papers = synthetic_papers(args.papers) if args.corpus == "topics" else scale_papers(args.papers)
+        papers.sort(key=lambda paper: paper.slug)
+        docs = [(paper.title, paper.abstract) for paper in papers]
+        reference = reference_of(docs[: args.reference])
     made = time.perf_counter() - made
     before = peak_rss_mb()
-    wall, cpu = time.perf_counter(), time.process_time()
+    wall, times = time.perf_counter(), os.times()
     related = related_papers(papers, args.k, reference)
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    wall, done = time.perf_counter() - wall, os.times()
     after = peak_rss_mb()
     result = {
-        "papers": args.papers,
-        "corpus": args.corpus,
+        "papers": len(papers),
+        "corpus": str(args.dumps) if args.dumps else args.corpus,
         "made_s": made,
-        "cpu_s": cpu,
+        "cpu_s": done.user + done.system - times.user - times.system,
+        "children_cpu_s": done.children_user + done.children_system - times.children_user - times.children_system,
         "wall_s": wall,
         "rss_before_mb": before,
         "rss_after_mb": after,
+        "child_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0,
+        "workers": parallel.workers(),
         "full_lists": sum(len(slugs) == args.k for slugs in related.values()),
     }
     index = {paper.slug: i for i, paper in enumerate(papers)}
@@ -227,6 +243,7 @@ def main() -> None:
     parser.add_argument("--papers", type=int, nargs="+", default=[30_000])
     parser.add_argument("--corpus", choices=["topics", "scale"], default="topics")
     parser.add_argument("--reference", type=int, default=10_000, help="papers the reference table is made from")
+    parser.add_argument("--dumps", type=Path, help="a folder of real dumps instead (the committed reference table)")
     parser.add_argument("--sample", type=int, default=1000)
     parser.add_argument("--add", type=int, default=0)
     parser.add_argument("--k", type=int, default=5)
@@ -240,21 +257,22 @@ def main() -> None:
     for size in args.papers:
         command = [sys.executable, __file__, "--one", "--papers", str(size), "--corpus", args.corpus]
         command += ["--reference", str(args.reference), "--sample", str(args.sample), "--add", str(args.add)]
-        command += ["--k", str(args.k)]
+        command += ["--k", str(args.k)] + (["--dumps", str(args.dumps)] if args.dumps else [])
         out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
         results.append(json.loads(out.strip().splitlines()[-1]))
         print(json.dumps(results[-1]), file=sys.stderr)
     print(
-        "| papers | corpus | related_papers CPU | wall | peak RSS (over the papers) | recall@5 | "
-        "same top 5 as the archive's idf | stability (old lists changed; not top 5 of old + new) |"
+        "| papers | corpus | related_papers CPU (of which forked) | wall | peak RSS (over the papers; forked) | "
+        "recall@5 | same top 5 as the archive's idf | stability (old lists changed; not top 5 of old + new) |"
     )
     print("|---:|---|---:|---:|---:|---:|---:|---|")
     for r in results:
         stable = f"{r['old_lists_changed']:,} changed; {r['unstable']} not" if "unstable" in r else "-"
+        cpu = r["cpu_s"] + r["children_cpu_s"]
         print(
-            f"| {r['papers']:,} | {r['corpus']} | {r['cpu_s']:.1f} s | {r['wall_s']:.1f} s | "
-            f"{r['rss_after_mb']:.0f} MB (+{r['rss_after_mb'] - r['rss_before_mb']:.0f}) | {r['recall']:.4f} | "
-            f"{r['same_as_archive_idf']:.3f} | {stable} |"
+            f"| {r['papers']:,} | {r['corpus']} | {cpu:.1f} s ({r['children_cpu_s']:.1f} s) | {r['wall_s']:.1f} s | "
+            f"{r['rss_after_mb']:.0f} MB (+{r['rss_after_mb'] - r['rss_before_mb']:.0f}; {r['child_rss_mb']:.0f}) | "
+            f"{r['recall']:.4f} | {r['same_as_archive_idf']:.3f} | {stable} |"
         )
 
 

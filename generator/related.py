@@ -58,7 +58,7 @@ import itertools
 import math
 import re
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -67,6 +67,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from . import parallel
 from .model import Paper
 
 #: how many related papers a paper lists by default.
@@ -82,6 +83,10 @@ CANDIDATE_WORK = 6_000
 BLOCK_WORK = 5_000_000
 #: scores are compared after rounding to this many decimals (ties then go by slug).
 SCORE_DIGITS = 6
+#: from this many papers on, blocks are shared out among processes (generator.parallel).
+PARALLEL_FROM = 5_000
+#: documents tokenized at a time (bounds the memory of their token lists).
+_CHUNK = 2048
 #: the committed reference table of document frequencies (see the module's docstring).
 REFERENCE = Path(__file__).with_name("related_df.tsv")
 
@@ -210,24 +215,34 @@ def _vectors(docs: Sequence[tuple[str, str | None]], reference: Reference) -> sp
     any archive."""
     words = _TermIds()
     term_id = words.__getitem__
-    ids: list[list[int]] = []
-    for title, abstract in docs:
-        ids.append(list(map(term_id, _words(title))))
-        ids.append(list(map(term_id, _words(abstract))) if abstract else [])
     n = len(docs)
-    lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
-    flat = np.fromiter(itertools.chain.from_iterable(ids), dtype=np.int64, count=int(lengths.sum()))
-    del ids
-    rows = np.repeat(np.arange(2 * n, dtype=np.int64) // 2, lengths)
-    counts = np.repeat(np.tile(np.array([float(TITLE_WEIGHT), 1.0]), n), lengths)
-    indexed = flat >= 0
+    parts = []
+    for start in range(0, n, _CHUNK):  # in chunks: a list of Python ints per text is large
+        ids: list[list[int]] = []
+        for title, abstract in docs[start : start + _CHUNK]:
+            ids.append(list(map(term_id, _words(title))))
+            ids.append(list(map(term_id, _words(abstract))) if abstract else [])
+        lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
+        flat = np.fromiter(itertools.chain.from_iterable(ids), dtype=np.int64, count=int(lengths.sum()))
+        rows = np.repeat(np.arange(len(ids), dtype=np.int64) // 2, lengths)
+        counts = np.repeat(np.tile(np.array([float(TITLE_WEIGHT), 1.0]), len(ids) // 2), lengths)
+        indexed = flat >= 0
+        part = sp.csr_matrix(
+            (counts[indexed], (rows[indexed], flat[indexed])), shape=(len(ids) // 2, len(words.ids)), dtype=np.float64
+        )
+        part.sum_duplicates()  # term frequencies: sums of small integers, exact
+        parts.append(part)
     names = sorted(words.ids)
     alphabetical = np.empty(len(names), dtype=np.int64)
     alphabetical[[words.ids[name] for name in names]] = np.arange(len(names))
-    matrix = sp.csr_matrix(
-        (counts[indexed], (rows[indexed], alphabetical[flat[indexed]])), shape=(n, len(names)), dtype=np.float64
+    matrix = sp.vstack(
+        [sp.csr_matrix((p.data, alphabetical[p.indices], p.indptr), shape=(p.shape[0], len(names))) for p in parts]
+        or [sp.csr_matrix((0, len(names)))],
+        format="csr",
     )
-    matrix.sum_duplicates()  # sorts each row's columns; term frequencies are sums of small integers: exact
+    del parts
+    matrix.has_sorted_indices = False
+    matrix.sort_indices()  # each row's columns in the terms' alphabetical order
     idf = np.array([reference.idf(name) for name in names], dtype=np.float64)
     matrix.data = (1.0 + np.log(matrix.data)) * idf[matrix.indices]
     row_of = np.repeat(np.arange(n, dtype=np.int64), np.diff(matrix.indptr))
@@ -307,35 +322,39 @@ def similar(
     sparse.data[~chooses[sparse.indices]] = 0.0
     sparse.eliminate_zeros()
     transposed = sparse.T.tocsr()
-    # The work of each row of the product: the postings it walks through.
+    # Blocks of rows of about BLOCK_WORK multiply-adds (a row walks the postings of its terms).
     work = np.cumsum(np.bincount(np.repeat(np.arange(n), np.diff(sparse.indptr)), df[sparse.indices], minlength=n))
-    wanted = max(CANDIDATES, k)
-    related: list[list[int]] = []
+    blocks = []
     first = 0
     while first < n:
         last = int(np.searchsorted(work, (work[first - 1] if first else 0) + BLOCK_WORK, side="right"))
-        last = min(n, max(last, first + 1))
-        product = (sparse[first:last] @ transposed).tocsr()
-        lefts, rights, short = [], [], []
-        for r in range(last - first):
-            lo, hi = product.indptr[r], product.indptr[r + 1]
-            found = _candidates(first + r, product.indices[lo:hi], product.data[lo:hi], wanted)
-            if len(found) < wanted:
-                short.append(first + r)
-                continue
-            lefts.append(np.full(len(found), first + r, dtype=np.int64))
-            rights.append(found)
-        del product
-        for row in short:  # few candidates: score against every paper sharing a term
-            whole = (vectors[row] @ vectors.T).tocsr()
-            found = _candidates(row, whole.indices, whole.data, wanted)
-            lefts.append(np.full(len(found), row, dtype=np.int64))
-            rights.append(found)
-        left = np.concatenate(lefts) if lefts else np.zeros(0, dtype=np.int64)
-        right = np.concatenate(rights) if rights else np.zeros(0, dtype=np.int64)
-        related.extend(_rank(first, last - first, left, right, _dots(vectors, left, right), k))
-        first = last
-    return related
+        blocks.append((first, min(n, max(last, first + 1))))
+        first = blocks[-1][1]
+    whole: list[sp.csr_matrix] = []  # every term's postings, made when a row needs them
+
+    def run(number: int, taken: Iterator[tuple[int, int]]) -> list[tuple[int, list[list[int]]]]:
+        done = []
+        for first, last in taken:
+            product = (sparse[first:last] @ transposed).tocsr()
+            lefts, rights = [], []
+            for r in range(last - first):
+                lo, hi = product.indptr[r], product.indptr[r + 1]
+                found = _candidates(first + r, product.indices[lo:hi], product.data[lo:hi], max(CANDIDATES, k))
+                if len(found) < max(CANDIDATES, k):  # few candidates: scored against every paper sharing a term
+                    if not whole:
+                        whole.append(vectors.T.tocsr())
+                    row = (vectors[first + r] @ whole[0]).tocsr()
+                    found = _candidates(first + r, row.indices, row.data, max(CANDIDATES, k))
+                lefts.append(np.full(len(found), first + r, dtype=np.int64))
+                rights.append(found)
+            del product
+            left, right = np.concatenate(lefts), np.concatenate(rights)
+            done.append((first, _rank(first, last - first, left, right, _dots(vectors, left, right), k)))
+        return done
+
+    parts = max(1, min(parallel.workers(), len(blocks))) if n >= PARALLEL_FROM else 1
+    found = dict(item for part in parallel.share(blocks, parts, run) for item in part)
+    return [row for first, _ in blocks for row in found[first]]
 
 
 def related_papers(
