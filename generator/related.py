@@ -34,7 +34,9 @@ squared. Terms are taken rarest first as long as that sum stays within CANDIDATE
 multiply-adds a paper, so the cost grows with N, not N^2; a small archive (the project's,
 today) uses every term shared by two papers, and its lists are the exact top k. Each
 candidate then gets its exact score over all terms, and the best k are kept; a paper
-with fewer than CANDIDATES candidates is scored against every paper. The frequent terms
+with fewer than CANDIDATES candidates is scored against every paper. (A candidate's score
+is at least its rarer terms' part and at most that plus the product of the two papers'
+norms over the other terms: candidates that cannot reach the k-th are not scored.) The frequent terms
 left out of the product weigh little (low idf) but are not ignored: they count in the
 exact scores; what they can cause is a miss, when a paper's true neighbour owes its rank
 to frequent terms and is not among its candidates. bench/bench_related.py measures the
@@ -58,6 +60,7 @@ import itertools
 import math
 import re
 import sys
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -75,7 +78,7 @@ DEFAULT_K = 5
 #: how many times a title word counts against an abstract word.
 TITLE_WEIGHT = 3
 #: papers scored exactly for each paper (found by the product over less frequent terms).
-CANDIDATES = 30
+CANDIDATES = 60
 #: multiply-adds a paper may spend choosing candidates: the rarest terms choose them, as many as
 #: fit (the work of a term is its document frequency squared; small archives use every term).
 CANDIDATE_WORK = 6_000
@@ -83,6 +86,8 @@ CANDIDATE_WORK = 6_000
 BLOCK_WORK = 5_000_000
 #: scores are compared after rounding to this many decimals (ties then go by slug).
 SCORE_DIGITS = 6
+# A score this much below another may still round to the same value (or differ by float error).
+_MARGIN = 2.0 * 10.0**-SCORE_DIGITS
 #: from this many papers on, blocks are shared out among processes (generator.parallel).
 PARALLEL_FROM = 5_000
 #: documents tokenized at a time (bounds the memory of their token lists).
@@ -157,13 +162,18 @@ def terms(text: str) -> list[str]:
 
 def reference_of(docs: Iterable[tuple[str, str | None]]) -> Reference:
     """The reference table of some (title, abstract) pairs."""
-    df: dict[str, int] = {}
+    words = _TermIds()
+    term_id = words.__getitem__
+    df: Counter[int] = Counter()
     papers = 0
     for title, abstract in docs:
         papers += 1
-        for term in set(terms(title)) | set(terms(abstract or "")):
-            df[term] = df.get(term, 0) + 1
-    return Reference(papers, df)
+        held = set(map(term_id, _words(title)))
+        held.update(map(term_id, _words(abstract or "")))
+        held.discard(-1)
+        df.update(held)
+    names = {number: term for term, number in words.ids.items()}
+    return Reference(papers, {names[number]: count for number, count in df.items()})
 
 
 def write_reference(reference: Reference, path: Path) -> None:
@@ -275,15 +285,30 @@ def _choosing_terms(df: npt.NDArray[np.int64], work: float) -> npt.NDArray[np.bo
 
 
 def _candidates(
-    row: int, columns: npt.NDArray[np.int32], values: npt.NDArray[np.float64], count: int
+    row: int,
+    columns: npt.NDArray[np.int32],
+    lower: npt.NDArray[np.float64],
+    slack: float,
+    norms: npt.NDArray[np.float64] | None,
+    count: int,
+    k: int,
 ) -> npt.NDArray[np.int64]:
-    """The columns of the `count` largest values (more on a tie; all when there are fewer),
-    the row itself left out."""
+    """The columns worth an exact score among a row's `count` largest `lower` bounds (more on a
+    tie; all when there are fewer), the row itself left out.
+
+    `lower` is at most a column's score and `lower + slack * norms[column]` (`lower + slack`
+    without norms) at least: a column whose upper bound is below the k-th largest lower bound
+    (less a margin for rounding) cannot be in the top k."""
     keep = columns != row
-    columns, values = columns[keep], values[keep]
+    columns, lower = columns[keep], lower[keep]
     if len(columns) > count:
-        floor = np.partition(values, len(values) - count)[len(values) - count]
-        columns = columns[values >= floor]
+        floor = np.partition(lower, len(lower) - count)[len(lower) - count]
+        chosen = lower >= floor
+        columns, lower = columns[chosen], lower[chosen]
+    if len(columns) > k:
+        kth = np.partition(lower, len(lower) - k)[len(lower) - k]
+        upper = lower + (slack if norms is None else slack * norms[columns])
+        columns = columns[upper >= kth - _MARGIN]
     return columns.astype(np.int64)
 
 
@@ -318,9 +343,19 @@ def similar(
     vectors = _vectors(docs, default_reference() if reference is None else reference)
     df = np.bincount(vectors.indices, minlength=vectors.shape[1])
     chooses = _choosing_terms(df, CANDIDATE_WORK * n)
-    sparse = vectors.copy()
-    sparse.data[~chooses[sparse.indices]] = 0.0
-    sparse.eliminate_zeros()
+    chosen = chooses[vectors.indices]
+    row_of = np.repeat(np.arange(n), np.diff(vectors.indptr))
+    sparse = sp.csr_matrix(
+        (
+            vectors.data[chosen],
+            vectors.indices[chosen],
+            np.concatenate([[0], np.cumsum(np.bincount(row_of[chosen], minlength=n))]),
+        ),
+        shape=vectors.shape,
+    )
+    # Each row's norm over the terms that do not choose candidates (its slack: see _candidates).
+    rest = np.sqrt(np.bincount(row_of[~chosen], weights=vectors.data[~chosen] ** 2, minlength=n))
+    del chosen, row_of
     transposed = sparse.T.tocsr()
     # Blocks of rows of about BLOCK_WORK multiply-adds (a row walks the postings of its terms).
     work = np.cumsum(np.bincount(np.repeat(np.arange(n), np.diff(sparse.indptr)), df[sparse.indices], minlength=n))
@@ -337,14 +372,18 @@ def similar(
         for first, last in taken:
             product = (sparse[first:last] @ transposed).tocsr()
             lefts, rights = [], []
+            wanted = max(CANDIDATES, k)
             for r in range(last - first):
                 lo, hi = product.indptr[r], product.indptr[r + 1]
-                found = _candidates(first + r, product.indices[lo:hi], product.data[lo:hi], max(CANDIDATES, k))
-                if len(found) < max(CANDIDATES, k):  # few candidates: scored against every paper sharing a term
+                if hi - lo > wanted:  # the frequent terms add at most the product of the rows' norms over them
+                    found = _candidates(
+                        first + r, product.indices[lo:hi], product.data[lo:hi], rest[first + r], rest, wanted, k
+                    )
+                else:  # few candidates: scored against every paper sharing a term
                     if not whole:
                         whole.append(vectors.T.tocsr())
                     row = (vectors[first + r] @ whole[0]).tocsr()
-                    found = _candidates(first + r, row.indices, row.data, max(CANDIDATES, k))
+                    found = _candidates(first + r, row.indices, row.data, 0.0, None, wanted, k)
                 lefts.append(np.full(len(found), first + r, dtype=np.int64))
                 rights.append(found)
             del product
