@@ -83,7 +83,7 @@ CANDIDATES = 60
 #: fit (the work of a term is its document frequency squared; small archives use every term).
 CANDIDATE_WORK = 6_000
 #: multiply-adds of one block of the candidate product (bounds its memory: ~12 bytes each).
-BLOCK_WORK = 5_000_000
+BLOCK_WORK = 2_000_000
 #: scores are compared after rounding to this many decimals (ties then go by slug).
 SCORE_DIGITS = 6
 # A score this much below another may still round to the same value (or differ by float error).
@@ -245,17 +245,17 @@ def _vectors(docs: Sequence[tuple[str, str | None]], reference: Reference) -> sp
     names = sorted(words.ids)
     alphabetical = np.empty(len(names), dtype=np.int64)
     alphabetical[[words.ids[name] for name in names]] = np.arange(len(names))
-    matrix = sp.vstack(
-        [sp.csr_matrix((p.data, alphabetical[p.indices], p.indptr), shape=(p.shape[0], len(names))) for p in parts]
-        or [sp.csr_matrix((0, len(names)))],
-        format="csr",
-    )
+    for number, part in enumerate(parts):  # renumbered one at a time, in place
+        parts[number] = sp.csr_matrix(
+            (part.data, alphabetical[part.indices], part.indptr), shape=(part.shape[0], len(names))
+        )
+    matrix = sp.vstack(parts or [sp.csr_matrix((0, len(names)))], format="csr")
     del parts
     matrix.has_sorted_indices = False
     matrix.sort_indices()  # each row's columns in the terms' alphabetical order
     idf = np.array([reference.idf(name) for name in names], dtype=np.float64)
     matrix.data = (1.0 + np.log(matrix.data)) * idf[matrix.indices]
-    row_of = np.repeat(np.arange(n, dtype=np.int64), np.diff(matrix.indptr))
+    row_of = np.repeat(np.arange(n, dtype=np.int32), np.diff(matrix.indptr))
     norms = np.sqrt(np.bincount(row_of, weights=matrix.data * matrix.data, minlength=n))
     matrix.data /= norms[row_of]
     return matrix
@@ -344,7 +344,7 @@ def similar(
     df = np.bincount(vectors.indices, minlength=vectors.shape[1])
     chooses = _choosing_terms(df, CANDIDATE_WORK * n)
     chosen = chooses[vectors.indices]
-    row_of = np.repeat(np.arange(n), np.diff(vectors.indptr))
+    row_of = np.repeat(np.arange(n, dtype=np.int32), np.diff(vectors.indptr))
     sparse = sp.csr_matrix(
         (
             vectors.data[chosen],
