@@ -26,24 +26,26 @@ follow the archive's vocabulary as it drifts (a word that becomes common later k
 weight it had in the reference) until the table is made again, a deliberate change that
 may reorder every list.
 
-**How the top k are found.** Scoring every pair costs N^2 and took minutes at 100,000
-papers. Instead, each paper's candidates are the CANDIDATES papers with the largest dot
-product over the archive's rarer terms: one sparse matrix product (scipy.sparse) per
-block of papers, whose cost is the sum, over those terms, of their document frequency
-squared. Terms are taken rarest first as long as that sum stays within CANDIDATE_WORK
-multiply-adds a paper, so the cost grows with N, not N^2; a small archive (the project's,
-today) uses every term shared by two papers, and its lists are the exact top k. Each
-candidate then gets its exact score over all terms, and the best k are kept; a paper
-with fewer than CANDIDATES candidates is scored against every paper. (A candidate's score
-is at least its rarer terms' part and at most that plus the product of the two papers'
-norms over the other terms: candidates that cannot reach the k-th are not scored.) The frequent terms
-left out of the product weigh little (low idf) but are not ignored: they count in the
-exact scores; what they can cause is a miss, when a paper's true neighbour owes its rank
-to frequent terms and is not among its candidates. bench/bench_related.py measures the
-recall against brute force (bench/README.md has the figures). A miss is also the one way
-a list can change other than through a better new paper: a listed paper drops out of a
-paper's candidates (more than CANDIDATES - k new papers score higher on the rarer
-terms, or a term they share becomes too frequent to choose candidates).
+**How the top k are found.** Scoring every pair costs N^2. Instead, each paper's
+candidates are the CANDIDATES papers with the largest dot product over the archive's
+rarer terms: one sparse matrix product (scipy.sparse) per block of papers, whose cost is
+the sum, over those terms, of their document frequency squared. Terms are taken rarest
+first as long as that sum stays within CANDIDATE_WORK multiply-adds a paper, so the cost
+grows with N, not N^2; a small archive (the project's, today) uses every term shared by
+two papers, and its lists are the exact top k. Each candidate then gets its exact score
+over all terms, and the best k are kept; a paper with fewer than CANDIDATES candidates is
+scored against every paper. (A candidate's score is at least its rarer terms' part and at
+most that plus the product of the two papers' norms over the other terms: candidates that
+cannot reach the k-th are not scored.)
+
+The frequent terms left out of the product still count in the exact scores, but they can
+cause a miss: a paper's true neighbour owes its rank to many frequent terms it shares and
+few rare ones, and is not among its candidates. That happens where papers have no close
+neighbours (all their overlaps small); bench/bench_related.py measures the recall against
+brute force (figures in bench/README.md). A miss is also the one way a list can change
+other than through a better new paper: a listed paper drops out of a paper's candidates
+(more than CANDIDATES - k new papers score higher on the rarer terms, or a term they share
+becomes too frequent to choose candidates).
 
 Scores are deterministic to the bit: a pair's score is made of the two vectors alone (the
 products of the weights of the terms both papers hold, in the terms' alphabetical order,
