@@ -1,6 +1,7 @@
 """Related papers: the most similar papers of the archive, by TF-IDF cosine similarity.
 
-Each paper is a TF-IDF vector of the words of its title and abstract:
+The similarity of two papers is the cosine of their TF-IDF vectors, made of the words of
+their titles and abstracts:
 
 - words are Unicode word runs, case-folded, with a light plural folding
   ("models" -> "model"); English stop words and academic boilerplate are dropped,
@@ -11,55 +12,95 @@ Each paper is a TF-IDF vector of the words of its title and abstract:
 - term frequency is sublinear (1 + ln tf), idf is smoothed (ln((1 + N) / (1 + df)) + 1),
   and every vector has unit length, so the dot product of two vectors is their cosine.
 
-The similarity of every pair is computed exactly, block by block, without ever
-holding an N x N matrix. Terms are split by document frequency: the few frequent
-terms (in more than DENSE_SHARE of the papers, at most DENSE_MAX of them) form a
-small dense matrix multiplied with BLAS; the long tail of rarer terms is joined
-through an inverted index (each shared rare term adds the product of its two
-weights), which costs the sum of df^2 over those terms and stays small because
-they are rare. Terms found in a single paper cannot make two papers similar and
-are left out of both (they still count in the vector's length).
+**The idf is fixed, not the archive's.** N and df come from a reference table
+(REFERENCE: a number of papers and, for each term, how many of them hold it), made once
+from the project's dumps (``python -m generator.related --write-reference``) and
+committed; a term the table does not know counts as held by none of its papers (the
+highest idf: rarer than anything in the reference). So the similarity of two papers
+depends on those two papers only: adding papers never changes the score of a pair
+already in the archive, and a paper's list changes only when a new paper scores higher
+than its current last one (ranking is by score, then slug). With the archive's own idf,
+every dump would move every weight a little and reshuffle lists all over the archive
+(rewriting old paper pages and API files whose lists moved). The cost: weights do not
+follow the archive's vocabulary as it drifts (a word that becomes common later keeps the
+weight it had in the reference) until the table is made again, a deliberate change that
+may reorder every list.
 
-Ranking is deterministic: scores are rounded to SCORE_DIGITS decimals, ties are
-broken by slug (the smaller slug first), a paper never lists itself, and papers
-sharing no term with a paper (score 0) are never listed, so a paper may have
-fewer than `k` related papers (none when nothing in the archive shares a word with it).
+**How the top k are found.** Scoring every pair costs N^2. Instead, each paper's
+candidates are the CANDIDATES papers with the largest dot product over the archive's
+rarer terms: one sparse matrix product (scipy.sparse) per block of papers, whose cost is
+the sum, over those terms, of their document frequency squared. Terms are taken rarest
+first as long as that sum stays within CANDIDATE_WORK multiply-adds a paper, so the cost
+grows with N, not N^2; a small archive (the project's, today) uses every term shared by
+two papers, and its lists are the exact top k. Each candidate then gets its exact score
+over all terms, and the best k are kept; a paper with fewer than CANDIDATES candidates is
+scored against every paper. (A candidate's score is at least its rarer terms' part and at
+most that plus the product of the two papers' norms over the other terms: candidates that
+cannot reach the k-th are not scored.)
 
-Time is O(N^2) (every pair is scored) with small constants; memory is
-O(nnz + N * DENSE_MAX + BLOCK_CELLS). Measured with bench/bench_related.py on this
-project's 2-core machine while other jobs ran (load 2-4): 30,000 papers in 14 s
-(20 s CPU), 300 MB peak RSS for the whole process; 100,000 papers in 190 s, 920 MB.
+The frequent terms left out of the product still count in the exact scores, but they can
+cause a miss: a paper's true neighbour owes its rank to many frequent terms it shares and
+few rare ones, and is not among its candidates. That happens where papers have no close
+neighbours (all their overlaps small); bench/bench_related.py measures the recall against
+brute force (figures in bench/README.md). A miss is also the one way a list can change
+other than through a better new paper: a listed paper drops out of a paper's candidates
+(more than CANDIDATES - k new papers score higher on the rarer terms, or a term they share
+becomes too frequent to choose candidates).
+
+Scores are deterministic to the bit: a pair's score is made of the two vectors alone (the
+products of the weights of the terms both papers hold, in the terms' alphabetical order,
+summed by numpy), whatever else is in the archive and however the pair was found.
+Ranking rounds scores to SCORE_DIGITS decimals; ties go to the smaller slug; a paper never
+lists itself, nor a paper sharing no term with it (score 0), so a paper may have fewer than
+`k` related papers.
 """
 
 from __future__ import annotations
 
+import argparse
 import itertools
+import math
 import re
-from array import array
-from collections.abc import Iterable, Sequence
+import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sp
 
+from . import parallel
 from .model import Paper
 
 #: how many related papers a paper lists by default.
 DEFAULT_K = 5
 #: how many times a title word counts against an abstract word.
 TITLE_WEIGHT = 3
-#: a term in more than this share of the papers goes to the dense part.
-DENSE_SHARE = 0.02
-#: the dense part holds at most this many terms (bounds memory: N * DENSE_MAX * 4 bytes).
-DENSE_MAX = 768
-#: cells (rows x papers) of one block of the similarity matrix.
-BLOCK_CELLS = 4_000_000
-#: entries of the inverted-index join materialized at once.
-JOIN_CHUNK = 4_000_000
+#: papers scored exactly for each paper (found by the product over less frequent terms).
+CANDIDATES = 60
+#: multiply-adds a paper may spend choosing candidates: the rarest terms choose them, as many as
+#: fit (the work of a term is its document frequency squared; small archives use every term).
+CANDIDATE_WORK = 6_000
+#: multiply-adds of one block of the candidate product (bounds its memory: ~12 bytes each).
+BLOCK_WORK = 2_000_000
 #: scores are compared after rounding to this many decimals (ties then go by slug).
 SCORE_DIGITS = 6
+# A score this much below another may still round to the same value (or differ by float error).
+_MARGIN = 2.0 * 10.0**-SCORE_DIGITS
+#: from this many papers on, blocks are shared out among processes (generator.parallel).
+PARALLEL_FROM = 5_000
+#: documents tokenized at a time (bounds the memory of their token lists).
+_CHUNK = 2048
+#: the committed reference table of document frequencies (see the module's docstring).
+REFERENCE = Path(__file__).with_name("related_df.tsv")
 
 _WORD = re.compile(r"[^\W_]+")
+# For ASCII text, [^\W_]+ is a run of letters and digits: str.translate and str.split find
+# the same words several times faster than the regular expression.
+_ASCII_APART = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
 
 _STOP_TEXT = """
     a about above across after again against all almost along also although always am among an
@@ -82,13 +123,15 @@ STOP_WORDS = frozenset(_STOP_TEXT.split())
 
 
 @dataclass(frozen=True)
-class _Matrix:
-    """Unit-length TF-IDF rows in CSR form, with the vocabulary's document frequencies."""
+class Reference:
+    """Document frequencies that fix the idf: `papers` papers, `df[term]` of which hold the term."""
 
-    indptr: npt.NDArray[np.int64]
-    indices: npt.NDArray[np.int64]
-    data: npt.NDArray[np.float64]
-    df: npt.NDArray[np.int64]
+    papers: int
+    df: Mapping[str, int]
+
+    def idf(self, term: str) -> float:
+        """ln((1 + N) / (1 + df)) + 1, with df 0 for a term the reference does not know."""
+        return math.log((1.0 + self.papers) / (1.0 + self.df.get(term, 0))) + 1.0
 
 
 def _fold(word: str) -> str:
@@ -107,80 +150,191 @@ def _term(word: str) -> str | None:
     return _fold(word)
 
 
-def terms(text: str, seen: dict[str, str | None] | None = None) -> list[str]:
-    """The index terms of a text, in order (repeats kept); `seen` caches words' terms."""
-    cache: dict[str, str | None] = {} if seen is None else seen
-    out = []
-    for word in _WORD.findall(text.casefold()):
-        term = cache.get(word, "")
-        if term == "":
-            term = cache[word] = _term(word)
-        if term is not None:
-            out.append(term)
+def _words(text: str) -> list[str]:
+    """The case-folded word runs of a text."""
+    if text.isascii():
+        return text.translate(_ASCII_APART).lower().split()
+    return _WORD.findall(text.casefold())
+
+
+def terms(text: str) -> list[str]:
+    """The index terms of a text, in order (repeats kept)."""
+    return [term for term in map(_term, _words(text)) if term is not None]
+
+
+def reference_of(docs: Iterable[tuple[str, str | None]]) -> Reference:
+    """The reference table of some (title, abstract) pairs."""
+    words = _TermIds()
+    term_id = words.__getitem__
+    df: Counter[int] = Counter()
+    papers = 0
+    for title, abstract in docs:
+        papers += 1
+        held = set(map(term_id, _words(title)))
+        held.update(map(term_id, _words(abstract or "")))
+        held.discard(-1)
+        df.update(held)
+    names = {number: term for term, number in words.ids.items()}
+    return Reference(papers, {names[number]: count for number, count in df.items()})
+
+
+def write_reference(reference: Reference, path: Path) -> None:
+    """Write a reference table: a line '#papers<TAB>N', then 'term<TAB>df' lines by term."""
+    lines = [f"#papers\t{reference.papers}\n"]
+    lines += [f"{term}\t{reference.df[term]}\n" for term in sorted(reference.df)]
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def read_reference(path: Path) -> Reference:
+    """Read a table written by :func:`write_reference`."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    if not lines or not lines[0].startswith("#papers\t"):
+        raise ValueError(f"{path}: not a reference table (no '#papers' line first)")
+    df = {}
+    for number, line in enumerate(lines[1:], start=2):
+        term, sep, count = line.partition("\t")
+        if not sep or not count.isdigit():
+            raise ValueError(f"{path}:{number}: expected 'term<TAB>count'")
+        df[term] = int(count)
+    return Reference(int(lines[0].partition("\t")[2]), df)
+
+
+@cache
+def default_reference() -> Reference:
+    """The committed reference table (REFERENCE), read once."""
+    return read_reference(REFERENCE)
+
+
+class _TermIds(dict[str, int]):
+    """word -> id of its term in `ids` (-1 for a word that is not indexed), filled on first sight."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: dict[str, int] = {}
+
+    def __missing__(self, word: str) -> int:
+        term = _term(word)
+        value = -1 if term is None else self.ids.setdefault(term, len(self.ids))
+        self[word] = value
+        return value
+
+
+def _vectors(docs: Sequence[tuple[str, str | None]], reference: Reference) -> sp.csr_matrix:
+    """Unit-length TF-IDF rows of (title, abstract) pairs, columns in the terms' alphabetical order.
+
+    Each row is computed from its own document and the reference alone (its length is the
+    sum of its own squared weights, in column order), so a paper's vector is the same in
+    any archive."""
+    words = _TermIds()
+    term_id = words.__getitem__
+    n = len(docs)
+    parts = []
+    for start in range(0, n, _CHUNK):  # in chunks: a list of Python ints per text is large
+        ids: list[list[int]] = []
+        for title, abstract in docs[start : start + _CHUNK]:
+            ids.append(list(map(term_id, _words(title))))
+            ids.append(list(map(term_id, _words(abstract))) if abstract else [])
+        lengths = np.fromiter(map(len, ids), dtype=np.int64, count=len(ids))
+        flat = np.fromiter(itertools.chain.from_iterable(ids), dtype=np.int64, count=int(lengths.sum()))
+        rows = np.repeat(np.arange(len(ids), dtype=np.int64) // 2, lengths)
+        counts = np.repeat(np.tile(np.array([float(TITLE_WEIGHT), 1.0]), len(ids) // 2), lengths)
+        indexed = flat >= 0
+        part = sp.csr_matrix(
+            (counts[indexed], (rows[indexed], flat[indexed])), shape=(len(ids) // 2, len(words.ids)), dtype=np.float64
+        )
+        part.sum_duplicates()  # term frequencies: sums of small integers, exact
+        parts.append(part)
+    names = sorted(words.ids)
+    alphabetical = np.empty(len(names), dtype=np.int64)
+    alphabetical[[words.ids[name] for name in names]] = np.arange(len(names))
+    for number, part in enumerate(parts):  # renumbered one at a time, in place
+        parts[number] = sp.csr_matrix(
+            (part.data, alphabetical[part.indices], part.indptr), shape=(part.shape[0], len(names))
+        )
+    matrix = sp.vstack(parts or [sp.csr_matrix((0, len(names)))], format="csr")
+    del parts
+    matrix.has_sorted_indices = False
+    matrix.sort_indices()  # each row's columns in the terms' alphabetical order
+    idf = np.array([reference.idf(name) for name in names], dtype=np.float64)
+    matrix.data = (1.0 + np.log(matrix.data)) * idf[matrix.indices]
+    row_of = np.repeat(np.arange(n, dtype=np.int32), np.diff(matrix.indptr))
+    norms = np.sqrt(np.bincount(row_of, weights=matrix.data * matrix.data, minlength=n))
+    matrix.data /= norms[row_of]
+    return matrix
+
+
+def _dots(vectors: sp.csr_matrix, left: npt.NDArray[np.int64], right: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    """The exact scores of pairs of rows: for each pair, the products of the weights of the terms
+    both rows hold, summed in column order (the same bits whatever else is in the archive)."""
+    out = np.zeros(len(left), dtype=np.float64)
+    if len(left):
+        products = vectors[left].multiply(vectors[right]).tocsr()
+        filled = np.diff(products.indptr) > 0
+        if products.nnz:
+            out[filled] = np.add.reduceat(products.data, products.indptr[:-1][filled])
     return out
 
 
-def _tfidf(docs: Sequence[tuple[str, str | None]]) -> _Matrix:
-    """Unit-length TF-IDF vectors of (title, abstract) pairs."""
-    vocab: dict[str, int] = {}
-    rows = array("q")
-    cols = array("q")
-    weights = array("d")
-    seen: dict[str, str | None] = {}
-    for row, (title, abstract) in enumerate(docs):
-        counts: dict[int, float] = {}
-        for term in terms(title, seen):
-            tid = vocab.setdefault(term, len(vocab))
-            counts[tid] = counts.get(tid, 0.0) + TITLE_WEIGHT
-        for term in terms(abstract or "", seen):
-            tid = vocab.setdefault(term, len(vocab))
-            counts[tid] = counts.get(tid, 0.0) + 1.0
-        ordered = sorted(counts)
-        rows.extend([row] * len(ordered))
-        cols.extend(ordered)
-        weights.extend([counts[tid] for tid in ordered])
-    n = len(docs)
-    row_arr = np.frombuffer(rows, dtype=np.int64)
-    indices = np.frombuffer(cols, dtype=np.int64)
-    tf = np.frombuffer(weights, dtype=np.float64)
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(row_arr, minlength=n), out=indptr[1:])
-    df = np.bincount(indices, minlength=len(vocab)).astype(np.int64)
-    idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
-    data = (1.0 + np.log(tf)) * idf[indices]
-    norms = np.sqrt(np.bincount(row_arr, weights=data * data, minlength=n))
-    data /= norms[row_arr]
-    return _Matrix(indptr=indptr, indices=indices, data=data, df=df)
+def _choosing_terms(df: npt.NDArray[np.int64], work: float) -> npt.NDArray[np.bool_]:
+    """The terms that choose candidates: those held by two papers or more, rarest first, as many
+    as fit in `work` multiply-adds (a term held by df papers costs df^2); ties by column."""
+    shared = np.flatnonzero(df >= 2)
+    by_df = shared[np.argsort(df[shared], kind="stable")]
+    fits = np.cumsum(df[by_df].astype(np.float64) ** 2) <= work
+    chooses = np.zeros(len(df), dtype=bool)
+    chooses[by_df[fits]] = True
+    return chooses
 
 
-def _top_k(scores: npt.NDArray[np.float64], first: int, k: int) -> list[list[int]]:
-    """The k best columns of each row of a block (rows first, first + 1, ...).
+def _candidates(
+    row: int,
+    columns: npt.NDArray[np.int32],
+    lower: npt.NDArray[np.float64],
+    slack: float,
+    norms: npt.NDArray[np.float64] | None,
+    count: int,
+    k: int,
+) -> npt.NDArray[np.int64]:
+    """The columns worth an exact score among a row's `count` largest `lower` bounds (more on a
+    tie; all when there are fewer), the row itself left out.
 
-    Scores are rounded to SCORE_DIGITS decimals; a larger rounded score wins, then
-    a smaller column (slug order); the row's own column and scores that round to
-    zero are never chosen. Modifies `scores`.
-    """
-    rows, n = scores.shape
-    local = np.arange(rows)
-    scores[local, first + local] = 0.0
-    scale = 10.0**SCORE_DIGITS
-    # The k-th largest raw score of each row: anything that can tie with it or beat it
-    # once rounded is within 1 / scale of it. (Usually about k candidates a row.)
-    take = min(k, n)
-    kth = np.partition(scores, n - take, axis=1)[:, n - take]
-    floor = np.maximum(kth - 1.0 / scale, 0.4 / scale)
-    cand_rows, cand_cols = np.nonzero(scores >= floor[:, None])
-    rounded = np.rint(scores[cand_rows, cand_cols] * scale).astype(np.int64)
-    order = np.lexsort((cand_cols, -rounded, cand_rows))
-    best: list[list[int]] = [[] for _ in range(rows)]
-    for row, col, score in zip(cand_rows[order], cand_cols[order], rounded[order], strict=True):
-        chosen = best[row]
-        if score > 0 and len(chosen) < k:
-            chosen.append(int(col))
-    return best
+    `lower` is at most a column's score and `lower + slack * norms[column]` (`lower + slack`
+    without norms) at least: a column whose upper bound is below the k-th largest lower bound
+    (less a margin for rounding) cannot be in the top k."""
+    keep = columns != row
+    columns, lower = columns[keep], lower[keep]
+    if len(columns) > count:
+        floor = np.partition(lower, len(lower) - count)[len(lower) - count]
+        chosen = lower >= floor
+        columns, lower = columns[chosen], lower[chosen]
+    if len(columns) > k:
+        kth = np.partition(lower, len(lower) - k)[len(lower) - k]
+        upper = lower + (slack if norms is None else slack * norms[columns])
+        columns = columns[upper >= kth - _MARGIN]
+    return columns.astype(np.int64)
 
 
-def similar(docs: Sequence[tuple[str, str | None]], k: int = DEFAULT_K) -> list[list[int]]:
+def _rank(
+    first: int,
+    rows: int,
+    left: npt.NDArray[np.int64],
+    right: npt.NDArray[np.int64],
+    scores: npt.NDArray[np.float64],
+    k: int,
+) -> list[list[int]]:
+    """The k best `right` of each row (first, first + 1, ...): larger rounded score, then smaller index."""
+    rounded = np.rint(scores * 10.0**SCORE_DIGITS).astype(np.int64)
+    keep = rounded > 0
+    left, right, rounded = left[keep], right[keep], rounded[keep]
+    order = np.lexsort((right, -rounded, left))
+    left, right = left[order], right[order]
+    starts = np.searchsorted(left, np.arange(first, first + rows + 1))
+    return [right[starts[r] : min(starts[r + 1], starts[r] + k)].tolist() for r in range(rows)]
+
+
+def similar(
+    docs: Sequence[tuple[str, str | None]], k: int = DEFAULT_K, reference: Reference | None = None
+) -> list[list[int]]:
     """For each (title, abstract) pair, the indices of its k most similar pairs, best first.
 
     Ties are broken by the smaller index, so pass the documents in slug order.
@@ -188,117 +342,119 @@ def similar(docs: Sequence[tuple[str, str | None]], k: int = DEFAULT_K) -> list[
     n = len(docs)
     if n < 2 or k < 1:
         return [[] for _ in range(n)]
-    matrix = _tfidf(docs)
-    df = matrix.df
-    row_of = np.repeat(np.arange(n, dtype=np.int64), np.diff(matrix.indptr))
+    vectors = _vectors(docs, default_reference() if reference is None else reference)
+    df = np.bincount(vectors.indices, minlength=vectors.shape[1])
+    chooses = _choosing_terms(df, CANDIDATE_WORK * n)
+    chosen = chooses[vectors.indices]
+    row_of = np.repeat(np.arange(n, dtype=np.int32), np.diff(vectors.indptr))
+    sparse = sp.csr_matrix(
+        (
+            vectors.data[chosen],
+            vectors.indices[chosen],
+            np.concatenate([[0], np.cumsum(np.bincount(row_of[chosen], minlength=n))]),
+        ),
+        shape=vectors.shape,
+    )
+    # Each row's norm over the terms that do not choose candidates (its slack: see _candidates).
+    rest = np.sqrt(np.bincount(row_of[~chosen], weights=vectors.data[~chosen] ** 2, minlength=n))
+    del chosen, row_of
+    transposed = sparse.T.tocsr()
+    # Blocks of rows of about BLOCK_WORK multiply-adds (a row walks the postings of its terms).
+    work = np.cumsum(np.bincount(np.repeat(np.arange(n), np.diff(sparse.indptr)), df[sparse.indices], minlength=n))
+    blocks = []
+    first = 0
+    while first < n:
+        last = int(np.searchsorted(work, (work[first - 1] if first else 0) + BLOCK_WORK, side="right"))
+        blocks.append((first, min(n, max(last, first + 1))))
+        first = blocks[-1][1]
+    whole: list[sp.csr_matrix] = []  # every term's postings, made when a row needs them
 
-    # Split the terms shared by at least two papers into dense (frequent) and sparse (rare).
-    shared = np.flatnonzero(df >= 2)
-    by_df = shared[np.lexsort((shared, -df[shared]))]  # most frequent first, then term id
-    dense_terms = by_df[:DENSE_MAX][df[by_df[:DENSE_MAX]] > DENSE_SHARE * n]
-    dense_col = np.full(len(df), -1, dtype=np.int64)
-    dense_col[np.sort(dense_terms)] = np.arange(len(dense_terms))
-    is_rare = df >= 2
-    is_rare[dense_terms] = False
+    def run(number: int, taken: Iterator[tuple[int, int]]) -> list[tuple[int, list[list[int]]]]:
+        done = []
+        for first, last in taken:
+            product = (sparse[first:last] @ transposed).tocsr()
+            lefts, rights = [], []
+            wanted = max(CANDIDATES, k)
+            for r in range(last - first):
+                lo, hi = product.indptr[r], product.indptr[r + 1]
+                if hi - lo > wanted:  # the frequent terms add at most the product of the rows' norms over them
+                    found = _candidates(
+                        first + r, product.indices[lo:hi], product.data[lo:hi], rest[first + r], rest, wanted, k
+                    )
+                else:  # few candidates: scored against every paper sharing a term
+                    if not whole:
+                        whole.append(vectors.T.tocsr())
+                    row = (vectors[first + r] @ whole[0]).tocsr()
+                    found = _candidates(first + r, row.indices, row.data, 0.0, None, wanted, k)
+                lefts.append(np.full(len(found), first + r, dtype=np.int64))
+                rights.append(found)
+            del product
+            left, right = np.concatenate(lefts), np.concatenate(rights)
+            done.append((first, _rank(first, last - first, left, right, _dots(vectors, left, right), k)))
+        return done
 
-    dense = np.zeros((n, len(dense_terms)), dtype=np.float32)
-    in_dense = dense_col[matrix.indices] >= 0
-    dense[row_of[in_dense], dense_col[matrix.indices[in_dense]]] = matrix.data[in_dense]
-
-    # The rare part, as rows (CSR) and as an inverted index (postings by term, then row).
-    in_rare = is_rare[matrix.indices]
-    rare_rows = row_of[in_rare]
-    rare_terms = matrix.indices[in_rare]
-    rare_data = matrix.data[in_rare]
-    rare_ptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rare_rows, minlength=n), out=rare_ptr[1:])
-    by_term = np.lexsort((rare_rows, rare_terms))
-    post_rows = rare_rows[by_term]
-    post_data = rare_data[by_term]
-    post_ptr = np.zeros(len(df) + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rare_terms, minlength=len(df)), out=post_ptr[1:])
-    post_len = np.diff(post_ptr)
-    del matrix, row_of, in_dense, in_rare, by_term  # only the two parts are needed from here
-
-    block = max(1, min(n, BLOCK_CELLS // n))
-    related: list[list[int]] = []
-    for first in range(0, n, block):
-        last = min(n, first + block)
-        scores = (dense[first:last] @ dense.T).astype(np.float64)
-        lo, hi = rare_ptr[first], rare_ptr[last]
-        _add_rare(
-            scores,
-            rare_rows[lo:hi] - first,
-            rare_terms[lo:hi],
-            rare_data[lo:hi],
-            post_rows,
-            post_data,
-            post_ptr,
-            post_len,
-        )
-        related.extend(_top_k(scores, first, k))
-    return related
-
-
-def _add_rare(
-    scores: npt.NDArray[np.float64],
-    rows: npt.NDArray[np.int64],
-    term_ids: npt.NDArray[np.int64],
-    weights: npt.NDArray[np.float64],
-    post_rows: npt.NDArray[np.int64],
-    post_data: npt.NDArray[np.float64],
-    post_ptr: npt.NDArray[np.int64],
-    post_len: npt.NDArray[np.int64],
-) -> None:
-    """Add to a block of scores the products of its rows' rare terms (inverted-index join)."""
-    height, n = scores.shape
-    flat = scores.reshape(-1)
-    lengths = post_len[term_ids]
-    ends = np.cumsum(lengths)
-    start = 0
-    while start < len(term_ids):
-        # Take entries until about JOIN_CHUNK postings are joined (at least one entry).
-        base = ends[start - 1] if start else 0
-        stop = int(np.searchsorted(ends, base + JOIN_CHUNK, side="right"))
-        stop = max(stop, start + 1)
-        seg_len = lengths[start:stop]
-        total = int(seg_len.sum())
-        if total:
-            offsets = np.arange(total, dtype=np.int64) - np.repeat(np.cumsum(seg_len) - seg_len, seg_len)
-            where = np.repeat(post_ptr[term_ids[start:stop]], seg_len) + offsets
-            cells = np.repeat(rows[start:stop] * n, seg_len) + post_rows[where]
-            products = np.repeat(weights[start:stop], seg_len) * post_data[where]
-            flat += np.bincount(cells, weights=products, minlength=height * n)
-        start = stop
+    parts = max(1, min(parallel.workers(), len(blocks))) if n >= PARALLEL_FROM else 1
+    found = dict(item for part in parallel.share(blocks, parts, run) for item in part)
+    return [row for first, _ in blocks for row in found[first]]
 
 
-def related_papers(papers: Iterable[Paper], k: int = DEFAULT_K) -> dict[str, tuple[str, ...]]:
+def related_papers(
+    papers: Iterable[Paper], k: int = DEFAULT_K, reference: Reference | None = None
+) -> dict[str, tuple[str, ...]]:
     """Each paper's slug -> the slugs of its (at most) k most similar papers, best first.
 
     Deterministic: the result depends only on the papers' slugs, titles and
-    abstracts, not on their order. Every paper has a key (possibly an empty tuple).
+    abstracts (and the reference table), not on their order. Every paper has a key
+    (possibly an empty tuple).
     """
     ordered = sorted(papers, key=lambda paper: paper.slug)
     for before, after in itertools.pairwise(ordered):
         if before.slug == after.slug:
             raise ValueError(f"two papers share the slug {before.slug!r}")
-    found = similar([(paper.title, paper.abstract) for paper in ordered], k)
+    found = similar([(paper.title, paper.abstract) for paper in ordered], k, reference)
     return {
         paper.slug: tuple(ordered[index].slug for index in indices)
         for paper, indices in zip(ordered, found, strict=True)
     }
 
 
-def cosine_scores(docs: Sequence[tuple[str, str | None]]) -> npt.NDArray[np.float64]:
-    """The full N x N cosine matrix of small inputs (for tests and inspection only)."""
-    matrix = _tfidf(docs)
+def cosine_scores(
+    docs: Sequence[tuple[str, str | None]], reference: Reference | None = None
+) -> npt.NDArray[np.float64]:
+    """The full N x N matrix of exact scores of small inputs (for tests and inspection only)."""
+    vectors = _vectors(docs, default_reference() if reference is None else reference)
     n = len(docs)
-    vocab = len(matrix.df)
-    full = np.zeros((n, vocab))
-    row_of = np.repeat(np.arange(n), np.diff(matrix.indptr))
-    full[row_of, matrix.indices] = matrix.data
-    result: npt.NDArray[np.float64] = full @ full.T
-    return result
+    left, right = np.divmod(np.arange(n * n, dtype=np.int64), n)
+    return _dots(vectors, left, right).reshape(n, n)
 
 
-__all__ = ["DEFAULT_K", "cosine_scores", "related_papers", "similar", "terms"]
+def main(argv: Sequence[str] | None = None) -> None:
+    """Write the reference table from the papers of a folder of dumps."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--write-reference", action="store_true", required=True)
+    parser.add_argument("--dumps", type=Path, default=Path("dumps"))
+    parser.add_argument("--output", type=Path, default=REFERENCE)
+    args = parser.parse_args(argv)
+    from .archive import load_archive
+
+    papers = load_archive(args.dumps).papers
+    reference = reference_of((paper.title, paper.abstract) for paper in papers)
+    write_reference(reference, args.output)
+    print(f"{args.output}: {reference.papers} papers, {len(reference.df)} terms", file=sys.stderr)
+
+
+__all__ = [
+    "DEFAULT_K",
+    "Reference",
+    "cosine_scores",
+    "default_reference",
+    "read_reference",
+    "reference_of",
+    "related_papers",
+    "similar",
+    "terms",
+    "write_reference",
+]
+
+if __name__ == "__main__":
+    main()
