@@ -3,14 +3,19 @@
 Writes a synthetic archive (bench/synthetic.py), then builds its pages (read, merge, tags,
 render, write; related papers left out, as in bench_scale.py) in alternation with and without
 a dumps/records.jsonl resolving every paper (five authors each, code for half of them), each
-into a fresh docs folder, and prints the medians and their ratio.
+into a fresh docs folder, and prints the medians and their ratio. With --site, each run is the
+whole build instead (`python -m generator site`: generator, MkDocs, search index) of a fresh
+project, timed by its processes' CPU time.
 
 Usage: python bench/bench_records.py --papers 100000 --repeat 3 --workdir /tmp/bench
+       python bench/bench_records.py --site --papers 2000 --repeat 3
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import shutil
 import statistics
 import sys
@@ -24,6 +29,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from synthetic import write_dumps  # noqa: E402
+
+from tests.sitebuild import prepare_project, run_generator  # noqa: E402
 
 from generator.archive import load_archive  # noqa: E402
 from generator.cli import read_tag_rules  # noqa: E402
@@ -59,12 +66,31 @@ def build(dumps: Path, docs: Path) -> float:
     return time.perf_counter() - start
 
 
+def children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def build_site(dumps: Path, project: Path) -> float:
+    """CPU seconds of `python -m generator site` in a fresh project with these dumps."""
+    prepare_project(project)
+    shutil.copytree(ROOT / "taxonomy", project / "taxonomy")
+    shutil.copytree(dumps, project / "dumps")
+    start = children_cpu()
+    built = run_generator("site", "--overrides", "", cwd=project, env={"NO_MKDOCS_2_WARNING": "1"})
+    if built.returncode != 0:
+        raise SystemExit(built.stderr)
+    return children_cpu() - start
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--papers", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()))
+    parser.add_argument("--site", action="store_true", help="time whole builds (CPU) instead of the generator's (wall)")
     args = parser.parse_args()
+    run, unit = (build_site, "CPU seconds") if args.site else (build, "seconds")
     with tempfile.TemporaryDirectory(dir=args.workdir) as scratch:
         work = Path(scratch)
         plain, resolved = work / "plain", work / "resolved"
@@ -75,10 +101,11 @@ def main() -> None:
         for repeat in range(args.repeat):
             for name, dumps in (("without records", plain), ("with records", resolved)):
                 docs = work / f"docs-{name.replace(' ', '-')}-{repeat}"
-                times[name].append(build(dumps, docs))
+                times[name].append(run(dumps, docs))
                 shutil.rmtree(docs)
-        print(f"{args.papers:,} papers, {args.repeat} runs each, alternating (medians)")
-        print("| build | seconds | runs |\n|---|---|---|")
+        what = "whole builds" if args.site else "generator"
+        print(f"{args.papers:,} papers, {what}, {args.repeat} runs each, alternating (medians; load {os.getloadavg()[0]:.1f})")
+        print(f"| build | {unit} | runs |\n|---|---|---|")
         for name, values in times.items():
             print(f"| {name} | {statistics.median(values):.1f} | {', '.join(f'{v:.1f}' for v in values)} |")
         ratio = statistics.median(times["with records"]) / statistics.median(times["without records"])
