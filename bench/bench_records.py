@@ -30,13 +30,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from synthetic import write_dumps  # noqa: E402
 
-from tests.sitebuild import prepare_project, run_generator  # noqa: E402
-
 from generator.archive import load_archive  # noqa: E402
 from generator.cli import read_tag_rules  # noqa: E402
 from generator.records import Record, write_records  # noqa: E402
 from generator.render import site_jobs  # noqa: E402
 from generator.write import write_jobs  # noqa: E402
+from tests.sitebuild import prepare_project, run_generator  # noqa: E402
 
 SITE = "https://example.org/archive/"
 
@@ -104,7 +103,8 @@ def main() -> None:
                 times[name].append(run(dumps, docs))
                 shutil.rmtree(docs)
         what = "whole builds" if args.site else "generator"
-        print(f"{args.papers:,} papers, {what}, {args.repeat} runs each, alternating (medians; load {os.getloadavg()[0]:.1f})")
+        load = os.getloadavg()[0]
+        print(f"{args.papers:,} papers, {what}, {args.repeat} runs each, alternating (medians; load {load:.1f})")
         print(f"| build | {unit} | runs |\n|---|---|---|")
         for name, values in times.items():
             print(f"| {name} | {statistics.median(values):.1f} | {', '.join(f'{v:.1f}' for v in values)} |")

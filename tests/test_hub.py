@@ -759,6 +759,10 @@ def test_an_interrupted_resolve_keeps_its_records(archive: Path, fake: FakeHub) 
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # a command started in the background by a shell without job control (`cmd &` in a
+        # script, as CI may run the suite) ignores SIGINT, and so would this child: Python then
+        # raises no KeyboardInterrupt (the run went on to the end)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     assert fake.hanging.wait(60), "the second paper's search never came"
     process.send_signal(signal.SIGINT)
