@@ -29,7 +29,8 @@ from .render import site_jobs
 from .site import publish_site
 from .siteurl import check_site_url
 from .slugs import slug_of
-from .tags import NO_OVERRIDES, Overrides, Taxonomy, assign_tags, load_overrides, load_taxonomy, tag_report
+from .tagging import assign_tags, tag_report
+from .taxonomy import NO_OVERRIDES, Overrides, Taxonomy, load_overrides, load_taxonomy
 from .write import locked, write_jobs
 
 DUMPS = Path("dumps")
