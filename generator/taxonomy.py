@@ -26,8 +26,12 @@ from generator.matching import term_variants
 from generator.slugs import slug_of
 
 _TAG_KEY = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+#: Where a tag may come from (taxonomy/SOURCES.md lists them): an arXiv category or archive
+#: ("arXiv cs.LG", "arXiv astro-ph"), a Papers with Code area or task ("PwC Speech"), or the
+#: dumps the first taxonomy was tuned on ("seed dumps").
+SOURCE = re.compile(r"arXiv [a-z]+(?:-[a-z]+)?(?:\.[A-Za-z]+(?:-[a-z]+)?)?|PwC [A-Z0-9][A-Za-z0-9 &-]{0,60}|seed dumps")
 
-TAG_FIELDS = ("label", "description", "terms", "exclude", "regex", "threshold")
+TAG_FIELDS = ("label", "description", "source", "terms", "exclude", "regex", "threshold")
 SETTING_KEYS = ("title_weight", "threshold", "max_tags", "min_papers")
 OVERRIDE_KEYS = ("add", "remove")
 TOP_KEYS = ("settings", "tags")
@@ -47,6 +51,7 @@ class Tag:
     regex: tuple[re.Pattern[str], ...] = ()
     threshold: int | None = None  # None: the taxonomy's threshold
     description: str = ""
+    source: tuple[str, ...] = ()  # where the tag comes from (SOURCE)
     line: int | None = None  # where the tag is defined in its file
 
 
@@ -313,6 +318,15 @@ def _parse_tag(key: str, node: yaml.Node, line: int, path: str) -> Tag:
     if not terms and not patterns:
         raise ConfigError(path, f"{what}: no rules (give 'terms' or 'regex')", line)
     threshold = _integer(fields["threshold"], path, f"{what}: threshold", 1) if "threshold" in fields else None
+    sources: list[str] = []
+    for source, source_line in _strings(fields["source"], path, f"{what}: source") if "source" in fields else []:
+        if not SOURCE.fullmatch(source):
+            raise ConfigError(
+                path,
+                f"{what}: source {source!r} is not 'arXiv <category>', 'PwC <area>' nor 'seed dumps'",
+                source_line,
+            )
+        sources.append(source)
     return Tag(
         key=key,
         label=label,
@@ -321,6 +335,7 @@ def _parse_tag(key: str, node: yaml.Node, line: int, path: str) -> Tag:
         regex=tuple(patterns),
         threshold=threshold,
         description=description,
+        source=tuple(sources),
         line=line,
     )
 
