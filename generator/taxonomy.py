@@ -32,7 +32,7 @@ _TAG_KEY = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 SOURCE = re.compile(r"arXiv [a-z]+(?:-[a-z]+)?(?:\.[A-Za-z]+(?:-[a-z]+)?)?|PwC [A-Z0-9][A-Za-z0-9 &-]{0,60}|seed dumps")
 
 TAG_FIELDS = ("label", "description", "source", "terms", "exclude", "regex", "threshold")
-SETTING_KEYS = ("title_weight", "threshold", "max_tags", "min_papers")
+SETTING_KEYS = ("title_weight", "threshold", "max_tags", "min_papers", "infer_from", "infer_similarity")
 OVERRIDE_KEYS = ("add", "remove")
 TOP_KEYS = ("settings", "tags")
 
@@ -65,6 +65,11 @@ class Taxonomy:
     threshold: int = 3
     max_tags: int = 6
     min_papers: int = 3
+    # A paper the rules leave untagged takes the tags that most of its related papers with a
+    # similarity of at least `infer_similarity` hundredths carry, if `infer_from` of them do
+    # (0: never; generator.tagging.infer_tags).
+    infer_from: int = 2
+    infer_similarity: int = 12
 
     def tag(self, key: str) -> Tag | None:
         """The tag with this key, or None."""
@@ -359,7 +364,11 @@ def parse_taxonomy(text: str, path: str | Path = "<taxonomy>") -> Taxonomy:
         setting_pairs = _pairs(top["settings"][0], where, "settings")
         _check_keys(setting_pairs, SETTING_KEYS, where, "settings")
         for key, value, _ in setting_pairs:
-            settings[key] = _integer(value, where, f"settings: {key}", 0 if key == "title_weight" else 1)
+            least = 0 if key in ("title_weight", "infer_from", "infer_similarity") else 1
+            settings[key] = _integer(value, where, f"settings: {key}", least)
+        if settings.get("infer_similarity", 0) > 100:
+            line = next(line for key, _, line in setting_pairs if key == "infer_similarity")
+            raise ConfigError(where, "settings: infer_similarity is in hundredths, at most 100", line)
     if "tags" not in top:
         raise ConfigError(where, "the taxonomy has no 'tags' mapping", _line(root))
     tags_node, tags_line = top["tags"]
