@@ -407,9 +407,9 @@ def explain_tags(tagged: TaggedArchive, slug: str) -> str:
             verdict = "not kept: removed by an override, or the paper has stronger tags"
         threshold = tag.threshold or taxonomy.threshold
         lines.append(f"  {tag.key} ({tag.label}): score {scores[number]}, threshold {threshold}; {verdict}")
-        for where, found in (("title", in_title), ("abstract", in_abstract)):
-            if number in found:
-                shown = ", ".join(f'"{phrase}" x{count}' for phrase, count in sorted(found[number].items()))
+        for where, phrases in (("title", in_title), ("abstract", in_abstract)):
+            if number in phrases:
+                shown = ", ".join(f'"{phrase}" x{count}' for phrase, count in sorted(phrases[number].items()))
                 lines.append(f"      {where}: {shown}")
     added = [key for key in kept if key not in {taxonomy.tags[number].key for number in ranked}]
     for key in added:
@@ -418,16 +418,16 @@ def explain_tags(tagged: TaggedArchive, slug: str) -> str:
     if below:
         shown = ", ".join(f"{taxonomy.tags[number].key} {scores[number]}" for number in below)
         lines.append(f"  below their threshold: {shown}")
-    found = tagged.inferred.get(slug, ())
-    if found or not kept:
+    inferred = tagged.inferred.get(slug, ())
+    if inferred or not kept:
         lines += ["", "Inferred (the rules gave it no tag):"]
-        if not found:
+        if not inferred:
             lines.append(
                 f"  nothing: no published tag is named by its record's keywords, nor carried by "
                 f"{taxonomy.infer_from} of its related papers with a similarity of at least "
                 f"{taxonomy.infer_similarity / 100:.2f}"
             )
-    for item in found:
+    for item in inferred:
         label = taxonomy.label(item.key)
         if item.evidence == FROM_KEYWORDS:
             lines.append(f"  {item.key} ({label}): named by the Hub's keywords {', '.join(item.keywords)}")

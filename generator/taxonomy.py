@@ -15,8 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from re import _constants as _sre  # re's own parser (private, stable since 3.11): see regex_steps
-from re import _parser as _sre_parse
+from re import _constants as _sre  # type: ignore[attr-defined]  # re's own parser (private, stable since 3.11)
+from re import _parser as _sre_parse  # type: ignore[attr-defined]  # (see regex_steps)
 from typing import Any
 
 import yaml
@@ -188,7 +188,7 @@ def _strings(node: yaml.Node, path: str, what: str) -> list[tuple[str, int]]:
 def _integer(node: yaml.Node, path: str, what: str, minimum: int) -> int:
     text = str(node.value) if isinstance(node, yaml.ScalarNode) else ""
     if not re.fullmatch(r"[0-9]+", text) or int(text) < minimum:
-        shown = text if isinstance(node, yaml.ScalarNode) else f"a {node.id}"
+        shown = text if isinstance(node, yaml.ScalarNode) else f"a {node.id}"  # type: ignore[attr-defined]
         raise ConfigError(path, f"{what} must be an integer >= {minimum}, not {shown!r}", _line(node))
     return int(text)
 
