@@ -43,7 +43,7 @@ sys.path.insert(0, sys.argv[1])
 from generator.archive import build_archive, read_listings
 from generator.related import related_papers
 from generator.render import site_jobs
-from generator.tags import load_taxonomy
+from generator.taxonomy import load_taxonomy
 from generator.write import write_jobs
 dumps_dir, docs, related_file = Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4])
 times = {}

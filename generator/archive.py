@@ -17,10 +17,12 @@ from pathlib import Path
 from . import collector, slugs
 from .dedupe import Merged, merge, title_key
 from .dumps import read_dumps_with
+from .matching import Matcher, score_paper
 from .model import Dump, Notice, Paper
 from .permalinks import read_permalinks
 from .records import Record, read_records
-from .tags import NO_OVERRIDES, Matcher, Overrides, Taxonomy, candidates, choose_tags, score_paper, spelled
+from .tagging import candidates, choose_tags, spelled
+from .taxonomy import NO_OVERRIDES, Overrides, Taxonomy
 
 
 @dataclass(frozen=True)
@@ -45,8 +47,8 @@ class Facts:
 
     keys: tuple[str, ...]  # title_key of the title
     slugs: tuple[str, ...]  # slug_of the title
-    # With a taxonomy (without one, empty): the tags.candidates of the listing's title and
-    # abstract, scored by the taxonomy's Matcher (tags.score_paper).
+    # With a taxonomy (without one, empty): the tagging.candidates of the listing's title and
+    # abstract, scored by the taxonomy's Matcher (matching.score_paper).
     candidates: tuple[tuple[int, ...], ...]
 
 

@@ -29,7 +29,8 @@ from .render import site_jobs
 from .site import publish_site
 from .siteurl import check_site_url
 from .slugs import slug_of
-from .tags import NO_OVERRIDES, Overrides, Taxonomy, assign_tags, load_overrides, load_taxonomy, tag_report
+from .tagging import explain_tags, tagged_archive, with_inferred_tags
+from .taxonomy import NO_OVERRIDES, Overrides, Taxonomy, load_overrides, load_taxonomy
 from .write import locked, write_jobs
 
 DUMPS = Path("dumps")
@@ -191,7 +192,9 @@ def generate(
     rules, corrections = read_tag_rules(taxonomy, overrides)
     archive = load_archive(dumps_dir, rules, corrections)
     show_warnings(archive.warnings)
-    jobs = site_jobs(archive.papers, related_papers(archive.papers), url)
+    related = related_papers(archive.papers)
+    papers, _ = with_inferred_tags(archive.papers, related, rules)  # for papers the rules leave untagged
+    jobs = site_jobs(papers, related, url)
     with locked(docs_dir, waiting=lambda: _waiting(docs_dir)):
         report = write_jobs(docs_dir, jobs)
     if report.foreign:
@@ -205,7 +208,7 @@ def generate(
         f"{len(archive.papers)} papers from {len(archive.dumps)} dumps ({archive.listings} listings); "
         f"{total} files: {report.written} written, {report.unchanged} unchanged, {report.deleted} deleted."
     )
-    return archive.papers
+    return papers
 
 
 def _waiting(docs_dir: Path) -> None:
@@ -506,14 +509,19 @@ def check(files: tuple[Path, ...], day: datetime | None) -> None:
 @main.command()
 @dumps_option
 @taxonomy_options
-def tags(dumps_dir: Path, taxonomy: Path, overrides: Path | None) -> None:
-    """Report every tag with its number of papers, and the papers with no tag."""
+@click.option("--explain", "slug", metavar="SLUG", default=None, help="Why the paper SLUG has each of its tags.")
+def tags(dumps_dir: Path, taxonomy: Path, overrides: Path | None, slug: str | None) -> None:
+    """Report every tag with its number of papers, and the papers with no tag; with --explain,
+    why one paper has each of its tags."""
     with reporting_errors():
         rules, corrections = read_tag_rules(taxonomy, overrides)
-        archive = load_archive(dumps_dir)  # keys and slugs worked out by the processes that read
-        tagging = assign_tags([(p.slug, p.title, p.abstract) for p in archive.papers], rules, corrections)
-    titles = {paper.slug: paper.title for paper in archive.papers}
-    click.echo(tag_report(tagging.tags, titles, rules, tagging.unpublished), nl=False)
+        tagged = tagged_archive(load_archive(dumps_dir).papers, rules, corrections)
+        if slug is not None:
+            text = explain_tags(tagged, slug)
+    if slug is not None:
+        click.echo(text, nl=False)
+        return
+    click.echo(tagged.report(), nl=False)
 
 
 def _dump_date(file: Path, day: datetime | None) -> date:

@@ -66,7 +66,11 @@ class Paper:
     title: str
     abstract: str | None
     sources: tuple[Source, ...]  # sorted by (listed, dump, line)
-    tags: tuple[str, ...] = field(default=())
+    tags: tuple[str, ...] = field(default=())  # the labels of its tags, strongest first
+    # Its tags when the taxonomy's rules gave it none and they were inferred (generator.tagging):
+    # the same labels as `tags`, and from what ("keywords" or "similar papers").
+    inferred: tuple[str, ...] = field(default=())
+    inferred_from: str = ""
     record: Record | None = None  # what the Hugging Face Hub knows of it (generator.records)
     # Derived from the sources when the paper is made (pages, feeds and the API ask for them
     # many times, in every process that renders: set here, they are never computed there);

@@ -418,6 +418,19 @@ def related_papers(
     }
 
 
+def pair_scores(
+    docs: Sequence[tuple[str, str | None]], pairs: Sequence[tuple[int, int]], reference: Reference | None = None
+) -> list[float]:
+    """The scores by which :func:`similar` ranks, rounded to SCORE_DIGITS decimals, of pairs of
+    (title, abstract) documents given by their indices in `docs`; the same whatever else
+    `docs` holds (the vectors are the pair's own), so `docs` needs only the paired documents."""
+    if not pairs:
+        return []
+    vectors = _vectors(docs, default_reference() if reference is None else reference)
+    left, right = (np.array(side, dtype=np.int64) for side in zip(*pairs, strict=True))
+    return [round(float(score), SCORE_DIGITS) for score in _dots(vectors, left, right)]
+
+
 def cosine_scores(
     docs: Sequence[tuple[str, str | None]], reference: Reference | None = None
 ) -> npt.NDArray[np.float64]:
@@ -448,6 +461,7 @@ __all__ = [
     "Reference",
     "cosine_scores",
     "default_reference",
+    "pair_scores",
     "read_reference",
     "reference_of",
     "related_papers",

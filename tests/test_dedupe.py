@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from generator.archive import build_archive
 from generator.dedupe import better_abstract, title_key
 from generator.model import Dump, Entry, Source
-from generator.tags import Tag, Taxonomy, tag_papers
+from generator.tagging import tag_papers
+from generator.taxonomy import Tag, Taxonomy
 
 
 @pytest.mark.parametrize(
@@ -78,7 +79,7 @@ def test_archive_merges_listings_and_keeps_every_source() -> None:
 
 _TERMS = ("diffusion", "graph", "agent")
 _RULES = Taxonomy(
-    tags=tuple(Tag(name=term, label=term.title(), terms=(term,)) for term in _TERMS),
+    tags=tuple(Tag(key=term, label=term.title(), terms=(term,)) for term in _TERMS),
     title_weight=3,
     threshold=2,
     max_tags=2,

@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 
 from generator import dumps as dump_files
-from generator import parallel, tags
+from generator import matching, parallel
 from generator.archive import build_archive, load_archive
+from generator.matching import Matcher, score_paper, score_papers
 from generator.related import related_papers
 from generator.render import site_jobs
-from generator.tags import Matcher, load_taxonomy, score_paper, score_papers
+from generator.taxonomy import load_taxonomy
 from generator.write import write_jobs
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -106,8 +107,8 @@ def test_scoring_in_parallel_gives_each_papers_own_score(monkeypatch: pytest.Mon
     taxonomy = load_taxonomy(TAXONOMY)
     papers = [(paper.title, paper.abstract) for paper in load_archive(ROOT / "dumps").papers]
     matcher = Matcher.build(taxonomy)
-    monkeypatch.setattr(tags, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(tags, "_CHUNK", 7)
+    monkeypatch.setattr(matching, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(matching, "_CHUNK", 7)
     monkeypatch.setenv("PA_WORKERS", "2")
     assert score_papers(papers, taxonomy) == [score_paper(title, abstract, matcher) for title, abstract in papers]
 
