@@ -25,9 +25,8 @@ from __future__ import annotations
 
 import itertools
 import struct
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
-from functools import cache, partial
 from operator import itemgetter
 from typing import Any
 
@@ -36,7 +35,6 @@ from isal import isal_zlib
 
 from .model import Paper
 from .slugs import slug_of as tag_slug
-from .write import Files, Job
 
 #: bumped when a field or file changes meaning or disappears (adding fields does not bump it).
 #: 2: day and tag files are gzip-compressed (``.json.gz``).
@@ -132,18 +130,16 @@ def build_api(
     without it every record's "related" list is empty. Raises ValueError when two
     papers share a slug, two tags share a slug or a tag has none.
     """
-    return dict(item for job in api_jobs(papers, site_url, related) for item in job())
+    return dict(api_files(papers, site_url, related))
 
 
-def api_jobs(
+def api_files(
     papers: Iterable[Paper],
     site_url: str = "",
     related: Mapping[str, Sequence[str]] | None = None,
-) -> list[Job]:
-    """The files of :func:`build_api` as jobs of one file each, after the checks.
-
-    The papers of each day and tag are gathered by the first job that needs them (in each
-    process that runs jobs: see write.write_jobs)."""
+) -> Iterator[tuple[str, bytes]]:
+    """The files of :func:`build_api`: the day files, newest first, the tag files, the index.
+    The checks are made before the first file."""
     everything = list(papers)
     slugs = {paper.slug for paper in everything}
     if len(slugs) < len(everything):
@@ -151,7 +147,6 @@ def api_jobs(
         for before, after in itertools.pairwise(ordered):
             if before.slug == after.slug:
                 raise ValueError(f"two papers share the slug {before.slug!r}")
-    links = related or {}
     owner: dict[str, str] = {}
     tag_names = sorted({tag for paper in everything for tag in paper.tags}, key=lambda name: (tag_slug(name), name))
     for tag in tag_names:
@@ -161,67 +156,56 @@ def api_jobs(
         owner[slug] = tag
     days = sorted({source.listed for paper in everything for source in paper.sources}, reverse=True)  # paper.dates
 
-    @cache
-    def grouped() -> tuple[dict[date, list[Paper]], dict[date, list[Paper]], dict[str, list[Json]]]:
-        """The papers first listed each day and listed again each day, in slug order; the
-        references to each tag's papers, newest first (ties by slug)."""
-        first: dict[date, list[Paper]] = {}
-        again: dict[date, list[Paper]] = {}
-        tagged: dict[str, list[Json]] = {}
-        for paper in sorted(everything, key=lambda paper: paper.slug):
-            first.setdefault(paper.date, []).append(paper)
-            for day in paper.dates[1:]:
-                again.setdefault(day, []).append(paper)
-            if paper.tags:
-                short = reference(paper)  # one per paper, shared by its tags' files
-                for tag in paper.tags:
-                    tagged.setdefault(tag, []).append(short)
-        for references in tagged.values():
-            references.sort(key=_reference_date, reverse=True)  # a stable sort: ties stay in slug order
-        return first, again, tagged
+    return _files(everything, days, tag_names, site_url, related or {})
 
-    def day_file(day: date) -> Files:
-        first, again, _ = grouped()
-        return _day_file(day, first.get(day, []), again.get(day, []), site_url, links)
 
-    def tag_file(tag: str) -> Files:
-        return _tag_file(tag, tag_slug(tag), grouped()[2][tag], site_url)
-
-    def index_file() -> Files:
-        first, _, tagged = grouped()
-        newest = max((paper.date for paper in everything), default=None)
-        index = {
-            "version": API_VERSION,
-            "site_url": site_url,
-            "updated": newest.isoformat() if newest else None,
-            "count": len(everything),
-            "days": [
-                {"date": day.isoformat(), "count": len(first.get(day, [])), "path": day_path(day)} for day in days
-            ],
-            "tags": [
-                {
-                    "name": tag,
-                    "slug": tag_slug(tag),
-                    "count": len(tagged[tag]),
-                    "path": tag_path(tag),
-                    "page": f"tags/{tag_slug(tag)}/",
-                    "feed": f"feeds/tags/{tag_slug(tag)}.xml",
-                }
-                for tag in tag_names
-            ],
-        }
-        return [(INDEX, encode(index))]
-
-    return [
-        *(partial(day_file, day) for day in days),
-        *(partial(tag_file, tag) for tag in tag_names),
-        index_file,
-    ]
+def _files(
+    everything: list[Paper], days: list[date], tag_names: list[str], site_url: str, links: Mapping[str, Sequence[str]]
+) -> Iterator[tuple[str, bytes]]:
+    # The papers first listed each day and listed again each day, in slug order; the
+    # references to each tag's papers, newest first (ties by slug).
+    first: dict[date, list[Paper]] = {}
+    again: dict[date, list[Paper]] = {}
+    tagged: dict[str, list[Json]] = {}
+    for paper in sorted(everything, key=lambda paper: paper.slug):
+        first.setdefault(paper.date, []).append(paper)
+        for day in paper.dates[1:]:
+            again.setdefault(day, []).append(paper)
+        if paper.tags:
+            short = reference(paper)  # one per paper, shared by its tags' files
+            for tag in paper.tags:
+                tagged.setdefault(tag, []).append(short)
+    for references in tagged.values():
+        references.sort(key=_reference_date, reverse=True)  # a stable sort: ties stay in slug order
+    for day in days:
+        yield _day_file(day, first.get(day, []), again.get(day, []), site_url, links)
+    for tag in tag_names:
+        yield _tag_file(tag, tag_slug(tag), tagged[tag], site_url)
+    newest = max((paper.date for paper in everything), default=None)
+    index = {
+        "version": API_VERSION,
+        "site_url": site_url,
+        "updated": newest.isoformat() if newest else None,
+        "count": len(everything),
+        "days": [{"date": day.isoformat(), "count": len(first.get(day, [])), "path": day_path(day)} for day in days],
+        "tags": [
+            {
+                "name": tag,
+                "slug": tag_slug(tag),
+                "count": len(tagged[tag]),
+                "path": tag_path(tag),
+                "page": f"tags/{tag_slug(tag)}/",
+                "feed": f"feeds/tags/{tag_slug(tag)}.xml",
+            }
+            for tag in tag_names
+        ],
+    }
+    yield INDEX, encode(index)
 
 
 def _day_file(
     day: date, first: list[Paper], again: list[Paper], site_url: str, links: Mapping[str, Sequence[str]]
-) -> Files:
+) -> tuple[str, bytes]:
     document = {
         "version": API_VERSION,
         "date": day.isoformat(),
@@ -229,11 +213,11 @@ def _day_file(
         "papers": [record(paper, site_url, links.get(paper.slug, ())) for paper in first],
         "relisted": [reference(paper) for paper in again],
     }
-    return [(day_path(day), gzip_bytes(encode(document)))]
+    return day_path(day), gzip_bytes(encode(document))
 
 
-def _tag_file(tag: str, slug: str, references: list[Json], site_url: str) -> Files:
-    """`references` to the tag's papers, newest first (as api_jobs gathers them)."""
+def _tag_file(tag: str, slug: str, references: list[Json], site_url: str) -> tuple[str, bytes]:
+    """`references` to the tag's papers, newest first."""
     document = {
         "version": API_VERSION,
         "name": tag,
@@ -242,4 +226,4 @@ def _tag_file(tag: str, slug: str, references: list[Json], site_url: str) -> Fil
         "url": _url(site_url, f"tags/{slug}/"),
         "papers": references,
     }
-    return [(tag_path(tag), gzip_bytes(encode(document)))]
+    return tag_path(tag), gzip_bytes(encode(document))

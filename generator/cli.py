@@ -16,6 +16,7 @@ import click
 from . import dumps as dump_files
 from . import hub
 from .archive import Archive, build_archive, load_archive
+from .build import build as build_site
 from .dates import date_from_name
 from .dedupe import title_key
 from .errors import ArchiveError, DumpError, InputError, LocatedError, shown
@@ -24,13 +25,11 @@ from .parse import decode, parse_dump
 from .permalinks import FILE_NAME, read_permalinks, write_permalinks
 from .records import FILE_NAME as RECORDS
 from .records import read_records
-from .related import related_papers
-from .render import site_jobs
 from .site import publish_site
 from .siteurl import check_site_url
 from .slugs import slug_of
 from .tags import NO_OVERRIDES, Overrides, Taxonomy, assign_tags, load_overrides, load_taxonomy, tag_report
-from .write import locked, write_jobs
+from .write import locked
 
 DUMPS = Path("dumps")
 DOCS = Path("docs")
@@ -189,11 +188,10 @@ def generate(
     """The pages of every dump, written into `docs_dir`; prints the warnings and a summary."""
     url = check_site_url(site_url if site_url is not None else config_value(MKDOCS_YML, "site_url"))
     rules, corrections = read_tag_rules(taxonomy, overrides)
-    archive = load_archive(dumps_dir, rules, corrections)
-    show_warnings(archive.warnings)
-    jobs = site_jobs(archive.papers, related_papers(archive.papers), url)
     with locked(docs_dir, waiting=lambda: _waiting(docs_dir)):
-        report = write_jobs(docs_dir, jobs)
+        built = build_site(dumps_dir, docs_dir, rules, corrections, url)
+    archive, report = built.archive, built.report
+    show_warnings(archive.warnings)
     if report.foreign:
         click.echo(
             f"warning: {len(report.foreign)} files in the generated folders were not written by a build "

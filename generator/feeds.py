@@ -29,14 +29,12 @@ from __future__ import annotations
 import heapq
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
-from functools import cache, partial
 
 from .model import Paper, first_listed
 from .records import abs_url
 from .slugs import slug_of as tag_slug
-from .write import Files, Job
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 #: entries per feed: the papers first listed most recently.
@@ -156,67 +154,46 @@ def atom_feed(
 
 
 def build_feeds(papers: Iterable[Paper], site_url: str = "") -> dict[str, str | bytes]:
-    """Every feed of the site: relative output path -> UTF-8 XML bytes.
+    """Every feed of the site: relative output path -> UTF-8 XML bytes."""
+    return dict(feed_files(papers, site_url))
 
-    Raises ValueError when two tags have the same slug (their pages would clash too)
-    or a tag has none.
+
+def feed_files(papers: Iterable[Paper], site_url: str = "") -> Iterator[tuple[str, bytes]]:
+    """The archive's feed, then one feed per tag, as (path, UTF-8 XML).
+
+    Raises ValueError (before the first feed) when two tags have the same slug (their
+    pages would clash too) or a tag has none.
     """
-    return dict(item for job in feed_jobs(papers, site_url) for item in job())
-
-
-def feed_jobs(papers: Iterable[Paper], site_url: str = "") -> list[Job]:
-    """The feeds of :func:`build_feeds` as jobs of one feed each (checked first).
-
-    The papers of each tag are gathered by the first job that needs them (in each process
-    that runs jobs: see write.write_jobs)."""
     everything = list(papers)
-    jobs: list[Job] = [
-        partial(
-            _feed,
-            ALL_FEED,
-            lambda: everything,
-            site_url=site_url,
-            title=f"{SITE_TITLE}: newly listed papers",
-            page="",
-            subtitle="Papers newly listed on Hugging Face Papers",
-        )
-    ]
-
-    @cache
-    def by_tag() -> dict[str, list[Paper]]:
-        tagged: dict[str, list[Paper]] = {}
-        for paper in everything:
-            for tag in paper.tags:
-                tagged.setdefault(tag, []).append(paper)
-        return tagged
-
-    def papers_of(tag: str) -> list[Paper]:
-        return by_tag()[tag]
-
+    tagged: dict[str, list[Paper]] = {}
+    for paper in everything:
+        for tag in paper.tags:
+            tagged.setdefault(tag, []).append(paper)
     owner: dict[str, str] = {}
-    for tag in sorted({tag for paper in everything for tag in paper.tags}):
+    for tag in sorted(tagged):
         slug = tag_slug(tag)
         if slug in owner:
             raise ValueError(f"the tags {owner[slug]!r} and {tag!r} have the same slug {slug!r}")
         owner[slug] = tag
-        jobs.append(
-            partial(
-                _feed,
-                tag_feed_path(tag),
-                partial(papers_of, tag),
+    return _feeds(everything, tagged, site_url)
+
+
+def _feeds(everything: list[Paper], tagged: dict[str, list[Paper]], site_url: str) -> Iterator[tuple[str, bytes]]:
+    title, subtitle = f"{SITE_TITLE}: newly listed papers", "Papers newly listed on Hugging Face Papers"
+    yield ALL_FEED, atom_feed(everything, site_url=site_url, path=ALL_FEED, title=title, page="", subtitle=subtitle)
+    for tag in sorted(tagged):
+        path = tag_feed_path(tag)
+        yield (
+            path,
+            atom_feed(
+                tagged[tag],
                 site_url=site_url,
+                path=path,
                 title=f"{SITE_TITLE}: {tag}",
-                page=f"tags/{slug}/",
+                page=f"tags/{tag_slug(tag)}/",
                 subtitle=f"Papers newly listed on Hugging Face Papers, tagged {tag}",
-            )
+            ),
         )
-    return jobs
-
-
-def _feed(
-    path: str, papers: Callable[[], Sequence[Paper]], *, site_url: str, title: str, page: str, subtitle: str
-) -> Files:
-    return [(path, atom_feed(papers(), site_url=site_url, path=path, title=title, page=page, subtitle=subtitle))]
 
 
 def feed_links(tag: str | None = None) -> Mapping[str, str]:

@@ -1,30 +1,28 @@
-"""Render the archive into the generated files of docs/ (pure: yields (relative path, content))."""
+"""Render the archive's pages into the files of docs/ (pure: yields (path under docs/, content))."""
 
 from __future__ import annotations
 
 import json
 import re
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from functools import cache, lru_cache, partial
+from functools import cache, lru_cache
 from html import escape
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import text
-from .api import api_jobs
-from .fastjinja import FastEnvironment
-from .feeds import SITE_TITLE, feed_jobs, tag_feed_path
+from .api import api_files
+from .feeds import SITE_TITLE, feed_files, tag_feed_path
 from .meta import json_ld, scholarly_article
 from .model import Paper, first_listed
 from .records import abs_url, hub_url, pdf_url
-from .related import related_papers
 from .search import CODE_PATH, FILTERS_PATH, code_slugs, engine, filter_values
 from .slugs import slug_of
-from .write import Job
+from .write import Files
 
 #: papers per tag page (see TagPage)
 TAG_PAGE_SIZE = 100
@@ -113,7 +111,7 @@ class Year:
 
 @cache
 def environment() -> Environment:
-    env = FastEnvironment(
+    env = Environment(
         loader=PackageLoader("generator", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
@@ -263,185 +261,90 @@ def group_years(days: Iterable[Day]) -> list[Year]:
     ]
 
 
-def build_files(papers: Sequence[Paper], site_url: str = "") -> Iterator[tuple[str, str | bytes]]:
-    """Every generated file of the site (pages, feeds, JSON API) as (path under docs/, content),
-    produced one by one."""
-    for job in site_jobs(papers, related_papers(papers), site_url):
-        yield from job()
-
-
-def site_jobs(papers: Sequence[Paper], related: Mapping[str, Sequence[str]], site_url: str = "") -> list[Job]:
-    """The files of :func:`build_files` (given the related papers) as independent jobs, in
-    order: running them one after the other produces the same files in the same order."""
-    return [
-        *page_jobs(papers, related, site_url),
-        *feed_jobs(papers, site_url),
-        *api_jobs(papers, site_url, related),
-        lambda: [(FILTERS_PATH, filter_values(papers)), (CODE_PATH, code_slugs(papers))],
-    ]
-
-
-def render_pages(
-    papers: Sequence[Paper], related: Mapping[str, Sequence[str]] | None = None
-) -> Iterator[tuple[str, str]]:
-    """Every generated page of the site as (path under docs/, Markdown), one by one."""
-    for job in page_jobs(papers, related):
-        yield from job()
-
-
-#: a job that renders some pages: (path under docs/, Markdown) of each
-PageJob = Callable[[], list[tuple[str, str]]]
-#: paper pages rendered by one job
-PAPERS_PER_JOB = 50
+def site_files(papers: Sequence[Paper], related: Mapping[str, Sequence[str]], site_url: str = "") -> Files:
+    """Every generated file of the site (pages, feeds, JSON API, search data) as
+    (path under docs/, content), produced one by one."""
+    yield from page_files(papers, related, site_url)
+    yield from feed_files(papers, site_url)
+    yield from api_files(papers, site_url, related)
+    yield FILTERS_PATH, filter_values(papers)
+    yield CODE_PATH, code_slugs(papers)
 
 
 #: characters of the abstract a page's description holds (what search engines show)
 DESCRIPTION_LENGTH = 160
 
 
-def page_jobs(
+def page_files(
     papers: Sequence[Paper], related: Mapping[str, Sequence[str]] | None = None, site_url: str = ""
-) -> list[PageJob]:
-    """The pages of :func:`render_pages` as jobs of a few pages each, in the same order.
-
-    The compiled templates are made here, once. The tags and days with their papers are made
-    by the first job that needs them (in each process that runs jobs: see write.write_jobs);
-    here, only how many pages they make."""
+) -> Iterator[tuple[str, str]]:
+    """Every generated page as (path under docs/, Markdown): papers, tags, days, archive, home."""
     env = environment()
-    counts = Counter(name for paper in papers for name in paper.tags)
-    tag_names = sorted(counts, key=lambda name: _tag_order(name, counts[name]))  # as group_tags
-    dates = sorted({source.listed for paper in papers for source in paper.sources})  # as group_days
-
-    @cache
-    def tags() -> list[Tag]:
-        return group_tags(papers)
-
-    @cache
-    def tag_pages_of(name: str) -> tuple[Tag, list[TagPage]]:
-        tag = next(tag for tag in tags() if tag.name == name)
-        return tag, tag_pages(tag)
-
-    @cache
-    def days() -> list[Day]:
-        return group_days(papers)
-
-    @cache
-    def links() -> dict[str, tuple[str, str, date]]:
-        """What a page shows of a related paper: (slug, title, first listing day)."""
-        return {paper.slug: (paper.slug, paper.title, paper.date) for paper in papers}
-
     templates = {name: env.get_template(f"{name}.md.j2") for name in ("paper", "tag", "tags", "day", "archive", "home")}
     pagefind = engine(len(papers)) == "pagefind"  # the markup Pagefind reads, only where it is used
-
-    paper_page = templates["paper"].module.page  # the page macro (see paper.md.j2)
-    paper_head = templates["paper"].module.head
+    # The paper page is a macro (see paper.md.j2): a call costs less than rendering a template.
+    paper_page = templates["paper"].module.page  # type: ignore[attr-defined]
+    paper_head = templates["paper"].module.head  # type: ignore[attr-defined]
     related_of: Mapping[str, Sequence[str]] = related or {}
+    # what a page shows of a related paper: (slug, title, first listing day)
+    link = {paper.slug: (paper.slug, paper.title, paper.date) for paper in papers}
+    for paper in papers:
+        path = f"papers/{paper.slug}.md"
+        others = [link[slug] for slug in related_of.get(paper.slug, ())]
+        record = paper.record if paper.record is not None and paper.record.resolved else None
+        description = text.snippet(paper.abstract, DESCRIPTION_LENGTH) or paper.title
+        url = f"{site_url}papers/{paper.slug}/" if site_url else ""
+        head = str(paper_head(paper, record, url, description, SITE_TITLE))
+        matter = front_matter(title=paper.title, tags=paper.tags, hide=("toc",), template=LEAN_TEMPLATE, head=head)
+        yield path, str(paper_page(paper, record, others, base_of(path), pagefind, matter))
 
-    def paper_pages(chunk: Sequence[Paper]) -> list[tuple[str, str]]:
-        pages = []
-        link = links()
-        for paper in chunk:
-            path = f"papers/{paper.slug}.md"
-            others = [link[slug] for slug in related_of.get(paper.slug, ())]
-            record = paper.record if paper.record is not None and paper.record.resolved else None
-            description = text.snippet(paper.abstract, DESCRIPTION_LENGTH) or paper.title
-            url = f"{site_url}papers/{paper.slug}/" if site_url else ""
-            head = str(paper_head(paper, record, url, description, SITE_TITLE))
-            matter = front_matter(title=paper.title, tags=paper.tags, hide=("toc",), template=LEAN_TEMPLATE, head=head)
-            pages.append((path, str(paper_page(paper, record, others, base_of(path), pagefind, matter))))
-        return pages
-
-    def tag_page(name: str, index: int) -> list[tuple[str, str]]:
-        tag, pages = tag_pages_of(name)
-        page = pages[index]
-        path = f"tags/{tag.slug}/index.md" if page.number is None else f"tags/{tag.slug}/page-{page.number}.md"
-        title = tag.name if page.number is None else f"{tag.name} (page {page.number})"
+    tags = group_tags(papers)
+    for tag in tags:
         feed = tag_feed_path(tag.name)
-        return [
-            (
-                path,
-                templates["tag"].render(
-                    tag=tag,
-                    page=page,
-                    base=base_of(path),
-                    feed=feed,
-                    front_matter=front_matter(
-                        title=title,
-                        description=f"{tag.count} papers on {tag.name} listed on Hugging Face Papers, newest first.",
-                        hide=["toc"],
-                        search=NOT_INDEXED,
-                        feed=feed,
-                        feed_title=f"Paper Archive: {tag.name}",
-                        template=LEAN_TEMPLATE,
-                    ),
-                ),
+        for page in tag_pages(tag):
+            path = f"tags/{tag.slug}/index.md" if page.number is None else f"tags/{tag.slug}/page-{page.number}.md"
+            title = tag.name if page.number is None else f"{tag.name} (page {page.number})"
+            matter = front_matter(
+                title=title,
+                description=f"{tag.count} papers on {tag.name} listed on Hugging Face Papers, newest first.",
+                hide=["toc"],
+                search=NOT_INDEXED,
+                feed=feed,
+                feed_title=f"Paper Archive: {tag.name}",
+                template=LEAN_TEMPLATE,
             )
-        ]
+            yield path, templates["tag"].render(tag=tag, page=page, base=base_of(path), feed=feed, front_matter=matter)
+    matter = front_matter(False, title="Tags", hide=["toc"], search=NOT_INDEXED)
+    yield "tags/index.md", templates["tags"].render(tags=tags, front_matter=matter)
 
-    def tags_page() -> list[tuple[str, str]]:
-        return [
-            (
-                "tags/index.md",
-                templates["tags"].render(
-                    tags=tags(), front_matter=front_matter(False, title="Tags", hide=["toc"], search=NOT_INDEXED)
-                ),
-            )
-        ]
-
-    def day_page(index: int) -> list[tuple[str, str]]:
-        day = days()[index]
+    days = group_days(papers)
+    for day in days:
         path = f"archive/{text.day_path(day.date)}.md"
-        return [
-            (
-                path,
-                templates["day"].render(
-                    day=day,
-                    base=base_of(path),
-                    front_matter=front_matter(
-                        title=text.long_date(day.date),
-                        description=f"The {len(day.papers)} papers listed on Hugging Face Papers on "
-                        f"{text.long_date(day.date)}.",
-                        hide=["toc"],
-                        search=NOT_INDEXED,
-                        template=LEAN_TEMPLATE,
-                    ),
-                ),
-            )
-        ]
-
-    def archive_page() -> list[tuple[str, str]]:
-        return [
-            (
-                "archive/index.md",
-                templates["archive"].render(
-                    years=group_years(days()),
-                    days=days(),
-                    total_papers=len(papers),
-                    front_matter=front_matter(False, title="Archive", search=NOT_INDEXED),
-                ),
-            )
-        ]
-
-    def home_page() -> list[tuple[str, str]]:
-        return [
-            (
-                "index.md",
-                templates["home"].render(
-                    total_papers=len(papers),
-                    days=days(),
-                    tags=tags(),
-                    top_tags=tags()[:HOME_TAGS],
-                    latest=days()[-1] if days() else None,
-                    front_matter=front_matter(False, title="Home", hide=["toc"], search=NOT_INDEXED),
-                ),
-            )
-        ]
-
-    jobs: list[PageJob] = [
-        partial(paper_pages, papers[start : start + PAPERS_PER_JOB]) for start in range(0, len(papers), PAPERS_PER_JOB)
-    ]
-    jobs += [partial(tag_page, name, index) for name in tag_names for index in range(_tag_page_count(counts[name]))]
-    jobs.append(tags_page)
-    jobs += [partial(day_page, index) for index in range(len(dates))]
-    jobs += [archive_page, home_page]
-    return jobs
+        matter = front_matter(
+            title=text.long_date(day.date),
+            description=f"The {len(day.papers)} papers listed on Hugging Face Papers on {text.long_date(day.date)}.",
+            hide=["toc"],
+            search=NOT_INDEXED,
+            template=LEAN_TEMPLATE,
+        )
+        yield path, templates["day"].render(day=day, base=base_of(path), front_matter=matter)
+    yield (
+        "archive/index.md",
+        templates["archive"].render(
+            years=group_years(days),
+            days=days,
+            total_papers=len(papers),
+            front_matter=front_matter(False, title="Archive", search=NOT_INDEXED),
+        ),
+    )
+    yield (
+        "index.md",
+        templates["home"].render(
+            total_papers=len(papers),
+            days=days,
+            tags=tags,
+            top_tags=tags[:HOME_TAGS],
+            latest=days[-1] if days else None,
+            front_matter=front_matter(False, title="Home", hide=["toc"], search=NOT_INDEXED),
+        ),
+    )
