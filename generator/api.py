@@ -33,6 +33,7 @@ from typing import Any
 import orjson
 from isal import isal_zlib
 
+from . import urls
 from .model import Paper
 from .slugs import slug_of as tag_slug
 
@@ -44,21 +45,17 @@ API_VERSION = 2
 #: ~400 MB/s; zlib's fastest level kept 25% at ~135 MB/s (bench/README.md, "Scale").
 COMPRESSLEVEL = 2
 
-INDEX = "api/index.json"
+INDEX = urls.API_INDEX
 
 Json = dict[str, Any]
 
 
-def day_path(day: date) -> str:
-    return f"api/days/{day.isoformat()}.json.gz"
+day_path = urls.api_day
 
 
 def tag_path(tag: str) -> str:
-    return f"api/tags/{tag_slug(tag)}.json.gz"
-
-
-def page_path(paper: Paper) -> str:
-    return f"papers/{paper.slug}/"
+    """The API file of a tag (its label)."""
+    return urls.api_tag(tag_slug(tag))
 
 
 def _url(site_url: str, path: str) -> str:
@@ -71,7 +68,7 @@ def _url(site_url: str, path: str) -> str:
 _CANONICAL = orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
 
 
-def encode(document: Json) -> bytes:
+def encode(document: object) -> bytes:
     """Canonical JSON: sorted keys, compact separators, UTF-8 (nothing escaped but what JSON
     must escape), final newline: the bytes of ``json.dumps(document, ensure_ascii=False,
     sort_keys=True, separators=(",", ":")) + "\n"``, made by orjson (twice as fast here).
@@ -99,9 +96,9 @@ def record(paper: Paper, site_url: str, related: Sequence[str] = ()) -> Json:
         "title": paper.title,
         "abstract": paper.abstract,
         "tags": paper.tags,
-        "date": paper.date,
+        "date": paper.listed,
         "dates": paper.dates,
-        "url": _url(site_url, page_path(paper)),
+        "url": _url(site_url, urls.paper_url(paper.slug)),
         "related": related,
         "arxiv_id": found.arxiv_id if found else None,
         "authors": found.authors if found else (),
@@ -113,7 +110,7 @@ def record(paper: Paper, site_url: str, related: Sequence[str] = ()) -> Json:
 
 def reference(paper: Paper) -> Json:
     """A short reference: the full record is in the day file of `date`."""
-    return {"slug": paper.slug, "title": paper.title, "date": paper.date}
+    return {"slug": paper.slug, "title": paper.title, "date": paper.listed}
 
 
 _reference_date = itemgetter("date")
@@ -148,19 +145,19 @@ def api_files(
             if before.slug == after.slug:
                 raise ValueError(f"two papers share the slug {before.slug!r}")
     owner: dict[str, str] = {}
-    tag_names = sorted({tag for paper in everything for tag in paper.tags}, key=lambda name: (tag_slug(name), name))
-    for tag in tag_names:
+    labels = sorted({tag for paper in everything for tag in paper.tags}, key=lambda label: (tag_slug(label), label))
+    for tag in labels:
         slug = tag_slug(tag)
         if slug in owner:
             raise ValueError(f"the tags {owner[slug]!r} and {tag!r} have the same slug {slug!r}")
         owner[slug] = tag
     days = sorted({source.listed for paper in everything for source in paper.sources}, reverse=True)  # paper.dates
 
-    return _files(everything, days, tag_names, site_url, related or {})
+    return _files(everything, days, labels, site_url, related or {})
 
 
 def _files(
-    everything: list[Paper], days: list[date], tag_names: list[str], site_url: str, links: Mapping[str, Sequence[str]]
+    everything: list[Paper], days: list[date], labels: list[str], site_url: str, links: Mapping[str, Sequence[str]]
 ) -> Iterator[tuple[str, bytes]]:
     # The papers first listed each day and listed again each day, in slug order; the
     # references to each tag's papers, newest first (ties by slug).
@@ -168,7 +165,7 @@ def _files(
     again: dict[date, list[Paper]] = {}
     tagged: dict[str, list[Json]] = {}
     for paper in sorted(everything, key=lambda paper: paper.slug):
-        first.setdefault(paper.date, []).append(paper)
+        first.setdefault(paper.listed, []).append(paper)
         for day in paper.dates[1:]:
             again.setdefault(day, []).append(paper)
         if paper.tags:
@@ -179,9 +176,9 @@ def _files(
         references.sort(key=_reference_date, reverse=True)  # a stable sort: ties stay in slug order
     for day in days:
         yield _day_file(day, first.get(day, []), again.get(day, []), site_url, links)
-    for tag in tag_names:
+    for tag in labels:
         yield _tag_file(tag, tag_slug(tag), tagged[tag], site_url)
-    newest = max((paper.date for paper in everything), default=None)
+    newest = max((paper.listed for paper in everything), default=None)
     index = {
         "version": API_VERSION,
         "site_url": site_url,
@@ -194,10 +191,10 @@ def _files(
                 "slug": tag_slug(tag),
                 "count": len(tagged[tag]),
                 "path": tag_path(tag),
-                "page": f"tags/{tag_slug(tag)}/",
-                "feed": f"feeds/tags/{tag_slug(tag)}.xml",
+                "page": urls.tag_url(tag_slug(tag)),
+                "feed": urls.tag_feed(tag_slug(tag)),
             }
-            for tag in tag_names
+            for tag in labels
         ],
     }
     yield INDEX, encode(index)
@@ -223,7 +220,7 @@ def _tag_file(tag: str, slug: str, references: list[Json], site_url: str) -> tup
         "name": tag,
         "slug": slug,
         "count": len(references),
-        "url": _url(site_url, f"tags/{slug}/"),
+        "url": _url(site_url, urls.tag_url(slug)),
         "papers": references,
     }
     return tag_path(tag), gzip_bytes(encode(document))

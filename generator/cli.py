@@ -178,7 +178,7 @@ def site(dumps_dir: Path, taxonomy: Path, overrides: Path | None, site_url: str 
     docs_dir = Path(config_value(MKDOCS_YML, "docs_dir") or DOCS)
     with reporting_errors(), locked(docs_dir, waiting=lambda: _waiting(docs_dir)):
         papers = generate(dumps_dir, docs_dir, taxonomy, overrides, site_url)
-        build = publish_site(MKDOCS_YML, site_dir, max((paper.date for paper in papers), default=None))
+        build = publish_site(MKDOCS_YML, site_dir, max((paper.listed for paper in papers), default=None))
     click.echo(f"Built the site into {build}; {site_dir} now points at it.")
 
 

@@ -32,6 +32,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 
+from . import urls
 from .model import Paper, first_listed
 from .records import abs_url
 from .slugs import slug_of as tag_slug
@@ -43,18 +44,18 @@ MAX_ENTRIES = 50
 TAG_AUTHORITY = "paper-archive,2026"
 SITE_TITLE = "Paper Archive"
 
-ALL_FEED = "feeds/all.xml"
+ALL_FEED = urls.ALL_FEED
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def tag_feed_path(tag: str) -> str:
-    """The path of a tag's feed, relative to the site root."""
-    return f"feeds/tags/{tag_slug(tag)}.xml"
+    """The path of a tag's feed (`tag`: its label), relative to the site root."""
+    return urls.tag_feed(tag_slug(tag))
 
 
 def feed_paths(papers: Iterable[Paper]) -> dict[str | None, str]:
-    """Feed path of the archive (key None) and of every tag (key: tag name), for templates."""
+    """Feed path of the archive (key None) and of every tag (key: its label), for templates."""
     paths: dict[str | None, str] = {None: ALL_FEED}
     for tag in sorted({tag for paper in papers for tag in paper.tags}):
         paths[tag] = tag_feed_path(tag)
@@ -95,8 +96,8 @@ def newest(papers: Iterable[Paper], limit: int = MAX_ENTRIES) -> list[Paper]:
     papers = list(papers)
     if len(papers) > limit:
         oldest = heapq.nlargest(limit, map(first_listed, papers))[-1]  # the day of the limit-th newest
-        papers = [paper for paper in papers if paper.date >= oldest]
-    return sorted(papers, key=lambda paper: (-paper.date.toordinal(), paper.slug))[:limit]
+        papers = [paper for paper in papers if paper.listed >= oldest]
+    return sorted(papers, key=lambda paper: (-paper.listed.toordinal(), paper.slug))[:limit]
 
 
 def _text(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.Element:
@@ -125,22 +126,22 @@ def atom_feed(
     _text(feed, "title", title)
     if subtitle:
         _text(feed, "subtitle", subtitle)
-    _text(feed, "updated", timestamp(entries[0].date) if entries else timestamp(date(1970, 1, 1)))
+    _text(feed, "updated", timestamp(entries[0].listed) if entries else timestamp(date(1970, 1, 1)))
     ET.SubElement(feed, "link", {"rel": "self", "type": "application/atom+xml", "href": _href(site_url, path, path)})
     ET.SubElement(feed, "link", {"rel": "alternate", "type": "text/html", "href": _href(site_url, path, page)})
     author = ET.SubElement(feed, "author")
     _text(author, "name", SITE_TITLE)
     _text(feed, "generator", SITE_TITLE)
     for paper in entries:
-        target = f"papers/{paper.slug}/"
+        target = urls.paper_url(paper.slug)
         entry = ET.SubElement(feed, "entry")
         _text(entry, "id", _id(site_url, target))
         _text(entry, "title", paper.title)
-        _text(entry, "published", timestamp(paper.date))
-        _text(entry, "updated", timestamp(paper.date))
+        _text(entry, "published", timestamp(paper.listed))
+        _text(entry, "updated", timestamp(paper.listed))
         ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": _href(site_url, path, target)})
         record = paper.record if paper.record is not None and paper.record.resolved else None
-        if record is not None:
+        if record is not None and record.arxiv_id is not None:
             ET.SubElement(entry, "link", {"rel": "related", "type": "text/html", "href": abs_url(record.arxiv_id)})
             for name in record.authors:
                 _text(ET.SubElement(entry, "author"), "name", name)
@@ -190,7 +191,7 @@ def _feeds(everything: list[Paper], tagged: dict[str, list[Paper]], site_url: st
                 site_url=site_url,
                 path=path,
                 title=f"{SITE_TITLE}: {tag}",
-                page=f"tags/{tag_slug(tag)}/",
+                page=urls.tag_url(tag_slug(tag)),
                 subtitle=f"Papers newly listed on Hugging Face Papers, tagged {tag}",
             ),
         )

@@ -71,7 +71,7 @@ class Paper:
     # Derived from the sources when the paper is made (pages, feeds and the API ask for them
     # many times, in every process that renders: set here, they are never computed there);
     # left out of equality and repr, as they follow from the sources.
-    date: date = field(init=False, repr=False, compare=False)  # the day it was first listed
+    listed: date = field(init=False, repr=False, compare=False)  # the day it was first listed
     dates: tuple[date, ...] = field(init=False, repr=False, compare=False)  # every day it was listed, oldest first
 
     def __post_init__(self) -> None:
@@ -80,9 +80,9 @@ class Paper:
             days: tuple[date, ...] = (first,)
         else:
             days = tuple(sorted({source.listed for source in self.sources}))
-        object.__setattr__(self, "date", first)
+        object.__setattr__(self, "listed", first)
         object.__setattr__(self, "dates", days)
 
 
-#: A paper's first listing day (Paper.date), as a sort key: faster than a lambda.
-first_listed = attrgetter("date")
+#: A paper's first listing day (Paper.listed), as a sort key.
+first_listed = attrgetter("listed")

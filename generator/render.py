@@ -14,7 +14,7 @@ from html import escape
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import text
+from . import text, urls
 from .api import api_files
 from .feeds import SITE_TITLE, feed_files, tag_feed_path
 from .meta import json_ld, scholarly_article
@@ -37,8 +37,11 @@ LEAN_TEMPLATE = "lean.html"
 
 
 @dataclass(frozen=True)
-class Tag:
-    name: str
+class TagGroup:
+    """A tag's papers, for its pages. `label`: the tag as papers carry it and pages show it
+    (Paper.tags); `slug`: its URL's (urls.tag_url)."""
+
+    label: str
     slug: str
     papers: tuple[Paper, ...]  # newest first
 
@@ -72,7 +75,7 @@ def _tag_page_count(count: int) -> int:
     return 1 + _full_pages(count)
 
 
-def tag_pages(tag: Tag) -> list[TagPage]:
+def tag_pages(tag: TagGroup) -> list[TagPage]:
     oldest_first = tag.papers[::-1]
     full = _full_pages(tag.count)
     pages = [TagPage(None, tag.papers[:TAG_PAGE_SIZE], None, full or None)]
@@ -84,7 +87,7 @@ def tag_pages(tag: Tag) -> list[TagPage]:
 
 @dataclass(frozen=True)
 class Day:
-    date: date
+    listed: date
     papers: tuple[Paper, ...]  # in the order they were listed that day
     previous: date | None = None
     next: date | None = None
@@ -128,7 +131,13 @@ def environment() -> Environment:
         linkify=text.linkify,
         snippet=text.snippet,
         long_date=text.long_date,
-        day_path=text.day_path,
+        day_path=urls.day_path,
+        day_url=urls.day_url,
+        paper_url=urls.paper_url,
+        tag_url=urls.tag_url,
+        TAGS_URL=urls.TAGS_URL,
+        ARCHIVE_URL=urls.ARCHIVE_URL,
+        ALL_FEED=urls.ALL_FEED,
     )
     return env
 
@@ -184,7 +193,7 @@ def _quoted(value: str) -> str:
     return _YAML_UNSAFE.sub(_escape_unsafe, _JSON_STRING(value))
 
 
-# Tag names and fixed values recur on every page (titles do not: they are quoted as they come).
+# Tag labels and fixed values recur on every page (titles do not: they are quoted as they come).
 _yaml_string = lru_cache(maxsize=4096)(_quoted)
 
 
@@ -207,22 +216,22 @@ def base_of(path: str) -> str:
     return "../" * depth
 
 
-def group_tags(papers: Sequence[Paper]) -> list[Tag]:
-    """Tags with their papers, newest first; tags sorted by count then name."""
-    by_name: dict[str, list[Paper]] = defaultdict(list)
+def group_tags(papers: Sequence[Paper]) -> list[TagGroup]:
+    """Tags with their papers, newest first; tags sorted by count then label."""
+    by_label: dict[str, list[Paper]] = defaultdict(list)
     for paper in papers:
-        for name in paper.tags:
-            by_name[name].append(paper)
+        for label in paper.tags:
+            by_label[label].append(paper)
     tags = [
-        Tag(name, slug_of(name), tuple(sorted(members, key=first_listed, reverse=True)))
-        for name, members in by_name.items()
+        TagGroup(label, slug_of(label), tuple(sorted(members, key=first_listed, reverse=True)))
+        for label, members in by_label.items()
     ]
-    return sorted(tags, key=lambda tag: _tag_order(tag.name, tag.count))
+    return sorted(tags, key=lambda tag: _tag_order(tag.label, tag.count))
 
 
-def _tag_order(name: str, count: int) -> tuple[int, str, str]:
-    """Where a tag goes among the tags: most papers first, then by name."""
-    return (-count, name.casefold(), name)
+def _tag_order(label: str, count: int) -> tuple[int, str, str]:
+    """Where a tag goes among the tags: most papers first, then by label."""
+    return (-count, label.casefold(), label)
 
 
 def group_days(papers: Sequence[Paper]) -> list[Day]:
@@ -250,7 +259,7 @@ def group_years(days: Iterable[Day]) -> list[Year]:
     """Years and months, newest first, with counts of distinct papers."""
     months: dict[tuple[int, int], list[Day]] = defaultdict(list)
     for day in days:
-        months[(day.date.year, day.date.month)].append(day)
+        months[(day.listed.year, day.listed.month)].append(day)
     by_year: dict[int, list[Month]] = defaultdict(list)
     for (year, month), month_days in sorted(months.items(), reverse=True):
         count = len({paper.key for day in month_days for paper in day.papers})
@@ -287,49 +296,49 @@ def page_files(
     paper_head = templates["paper"].module.head  # type: ignore[attr-defined]
     related_of: Mapping[str, Sequence[str]] = related or {}
     # what a page shows of a related paper: (slug, title, first listing day)
-    link = {paper.slug: (paper.slug, paper.title, paper.date) for paper in papers}
+    link = {paper.slug: (paper.slug, paper.title, paper.listed) for paper in papers}
     for paper in papers:
-        path = f"papers/{paper.slug}.md"
+        path = urls.paper_file(paper.slug)
         others = [link[slug] for slug in related_of.get(paper.slug, ())]
         record = paper.record if paper.record is not None and paper.record.resolved else None
         description = text.snippet(paper.abstract, DESCRIPTION_LENGTH) or paper.title
-        url = f"{site_url}papers/{paper.slug}/" if site_url else ""
+        url = f"{site_url}{urls.paper_url(paper.slug)}" if site_url else ""
         head = str(paper_head(paper, record, url, description, SITE_TITLE))
         matter = front_matter(title=paper.title, tags=paper.tags, hide=("toc",), template=LEAN_TEMPLATE, head=head)
         yield path, str(paper_page(paper, record, others, base_of(path), pagefind, matter))
 
     tags = group_tags(papers)
     for tag in tags:
-        feed = tag_feed_path(tag.name)
+        feed = tag_feed_path(tag.label)
         for page in tag_pages(tag):
-            path = f"tags/{tag.slug}/index.md" if page.number is None else f"tags/{tag.slug}/page-{page.number}.md"
-            title = tag.name if page.number is None else f"{tag.name} (page {page.number})"
+            path = urls.tag_file(tag.slug, page.number)
+            title = tag.label if page.number is None else f"{tag.label} (page {page.number})"
             matter = front_matter(
                 title=title,
-                description=f"{tag.count} papers on {tag.name} listed on Hugging Face Papers, newest first.",
+                description=f"{tag.count} papers on {tag.label} listed on Hugging Face Papers, newest first.",
                 hide=["toc"],
                 search=NOT_INDEXED,
                 feed=feed,
-                feed_title=f"Paper Archive: {tag.name}",
+                feed_title=f"Paper Archive: {tag.label}",
                 template=LEAN_TEMPLATE,
             )
             yield path, templates["tag"].render(tag=tag, page=page, base=base_of(path), feed=feed, front_matter=matter)
     matter = front_matter(False, title="Tags", hide=["toc"], search=NOT_INDEXED)
-    yield "tags/index.md", templates["tags"].render(tags=tags, front_matter=matter)
+    yield urls.TAGS_FILE, templates["tags"].render(tags=tags, front_matter=matter)
 
     days = group_days(papers)
     for day in days:
-        path = f"archive/{text.day_path(day.date)}.md"
+        path = urls.day_file(day.listed)
         matter = front_matter(
-            title=text.long_date(day.date),
-            description=f"The {len(day.papers)} papers listed on Hugging Face Papers on {text.long_date(day.date)}.",
+            title=text.long_date(day.listed),
+            description=f"The {len(day.papers)} papers listed on Hugging Face Papers on {text.long_date(day.listed)}.",
             hide=["toc"],
             search=NOT_INDEXED,
             template=LEAN_TEMPLATE,
         )
         yield path, templates["day"].render(day=day, base=base_of(path), front_matter=matter)
     yield (
-        "archive/index.md",
+        urls.ARCHIVE_FILE,
         templates["archive"].render(
             years=group_years(days),
             days=days,
@@ -338,7 +347,7 @@ def page_files(
         ),
     )
     yield (
-        "index.md",
+        urls.HOME_FILE,
         templates["home"].render(
             total_papers=len(papers),
             days=days,

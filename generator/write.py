@@ -32,11 +32,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import urls
 from .errors import ArchiveError, OutputError
 
 #: what the generator owns under docs/: the home page and these folders.
-OWNED_FILES = ("index.md",)
-OWNED_DIRS = ("papers", "tags", "archive", "feeds", "api")
+OWNED_FILES = (urls.HOME_FILE,)
+OWNED_DIRS = (urls.PAPERS, urls.TAGS, urls.DAYS, urls.FEEDS, urls.API)
 #: the files the last build wrote (dot files: MkDocs leaves them out of the site)
 MANIFEST = ".generated"
 PENDING = ".generated.pending"
