@@ -40,9 +40,8 @@ from .slugs import slug_of as tag_slug
 #: bumped when a field or file changes meaning or disappears (adding fields does not bump it).
 #: 2: day and tag files are gzip-compressed (``.json.gz``).
 API_VERSION = 2
-#: ISA-L deflate level (0-3) of the day and tag files. On a 100,000-paper synthetic archive's
-#: 300 MB of day and tag files: level 2 keeps 24% of the bytes at ~600 MB/s, level 3 23% at
-#: ~400 MB/s; zlib's fastest level kept 25% at ~135 MB/s (bench/README.md, "Scale").
+#: ISA-L deflate level (0-3) of the day and tag files: smaller than zlib's fastest level, and
+#: faster (figures in bench/README.md, "Scale").
 COMPRESSLEVEL = 2
 
 INDEX = urls.API_INDEX
@@ -71,7 +70,7 @@ _CANONICAL = orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
 def encode(document: object) -> bytes:
     """Canonical JSON: sorted keys, compact separators, UTF-8 (nothing escaped but what JSON
     must escape), final newline: the bytes of ``json.dumps(document, ensure_ascii=False,
-    sort_keys=True, separators=(",", ":")) + "\n"``, made by orjson (twice as fast here).
+    sort_keys=True, separators=(",", ":")) + "\n"``, made by orjson.
     Dates are written as ``YYYY-MM-DD``."""
     return orjson.dumps(document, option=_CANONICAL)
 
@@ -79,8 +78,7 @@ def encode(document: object) -> bytes:
 def gzip_bytes(data: bytes, level: int = COMPRESSLEVEL) -> bytes:
     """`data` as a gzip member (RFC 1952) that depends on nothing but `data` and `level`:
     no file name, modification time 0 and operating system "unknown" (255), where
-    gzip.compress would write the platform's code. Deflated by ISA-L (`level` 0-3), four
-    times as fast as zlib's fastest level and a little smaller."""
+    gzip.compress would write the platform's code. Deflated by ISA-L (`level` 0-3)."""
     deflate = isal_zlib.compressobj(level, isal_zlib.DEFLATED, -isal_zlib.MAX_WBITS)
     body = deflate.compress(data) + deflate.flush()
     header = b"\x1f\x8b\x08\x00" + struct.pack("<IBB", 0, 4 if level < 3 else 0, 255)

@@ -26,14 +26,13 @@ characters that XML 1.0 forbids (control characters) are removed from text first
 
 from __future__ import annotations
 
-import heapq
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 
 from . import urls
-from .model import Paper, first_listed
+from .model import Paper
 from .records import abs_url
 from .slugs import slug_of as tag_slug
 
@@ -52,14 +51,6 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 def tag_feed_path(tag: str) -> str:
     """The path of a tag's feed (`tag`: its label), relative to the site root."""
     return urls.tag_feed(tag_slug(tag))
-
-
-def feed_paths(papers: Iterable[Paper]) -> dict[str | None, str]:
-    """Feed path of the archive (key None) and of every tag (key: its label), for templates."""
-    paths: dict[str | None, str] = {None: ALL_FEED}
-    for tag in sorted({tag for paper in papers for tag in paper.tags}):
-        paths[tag] = tag_feed_path(tag)
-    return paths
 
 
 def clean(text: str) -> str:
@@ -92,11 +83,6 @@ def _id(site_url: str, path: str) -> str:
 
 def newest(papers: Iterable[Paper], limit: int = MAX_ENTRIES) -> list[Paper]:
     """The `limit` papers first listed most recently, newest first, ties by slug."""
-    # sorted(...)[:limit] without sorting them all, nor making a sort key for each
-    papers = list(papers)
-    if len(papers) > limit:
-        oldest = heapq.nlargest(limit, map(first_listed, papers))[-1]  # the day of the limit-th newest
-        papers = [paper for paper in papers if paper.listed >= oldest]
     return sorted(papers, key=lambda paper: (-paper.listed.toordinal(), paper.slug))[:limit]
 
 
@@ -195,10 +181,3 @@ def _feeds(everything: list[Paper], tagged: dict[str, list[Paper]], site_url: st
                 subtitle=f"Papers newly listed on Hugging Face Papers, tagged {tag}",
             ),
         )
-
-
-def feed_links(tag: str | None = None) -> Mapping[str, str]:
-    """Attributes of the <link rel="alternate"> of a page's feed (href from the site root)."""
-    href = ALL_FEED if tag is None else tag_feed_path(tag)
-    title = f"{SITE_TITLE}: newly listed papers" if tag is None else f"{SITE_TITLE}: {tag}"
-    return {"rel": "alternate", "type": "application/atom+xml", "title": title, "href": href}

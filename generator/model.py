@@ -20,11 +20,6 @@ class Entry:
     line: int  # line of the title in the dump (1-based)
     listed: date  # the day the paper was listed
 
-    def __reduce__(self) -> tuple[type[Entry], tuple[str, str | None, int, date]]:
-        # Pickled as a call of the class (dumps read by a worker process come back pickled):
-        # half the time of a dataclass's default pickling, which sends its __dict__.
-        return Entry, (self.title, self.abstract, self.line, self.listed)
-
 
 @dataclass(frozen=True)
 class Notice:
@@ -69,8 +64,7 @@ class Paper:
     tags: tuple[str, ...] = field(default=())
     record: Record | None = None  # what the Hugging Face Hub knows of it (generator.records)
     # Derived from the sources when the paper is made (pages, feeds and the API ask for them
-    # many times, in every process that renders: set here, they are never computed there);
-    # left out of equality and repr, as they follow from the sources.
+    # many times); left out of equality and repr, as they follow from the sources.
     listed: date = field(init=False, repr=False, compare=False)  # the day it was first listed
     dates: tuple[date, ...] = field(init=False, repr=False, compare=False)  # every day it was listed, oldest first
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
-from functools import cache, lru_cache
+from functools import cache
 from html import escape
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -71,10 +71,6 @@ class TagPage:
 def _full_pages(count: int) -> int:
     """The numbered pages of a tag of `count` papers (see TagPage)."""
     return count // TAG_PAGE_SIZE if count > TAG_PAGE_SIZE else 0
-
-
-def _tag_page_count(count: int) -> int:
-    return 1 + _full_pages(count)
 
 
 def tag_pages(tag: TagGroup) -> list[TagPage]:
@@ -157,24 +153,10 @@ def front_matter(html: bool = True, **fields: object) -> Markup:
 
 
 def _field(key: str, value: object) -> str:
-    if key == "title":  # titles do not recur: quoted as they come
+    if key == "title":
         return f"title: {_quoted(escape(str(value), quote=False))}\n"
     if key == "description":  # printed into an attribute by Material's base.html as it is
         return f"description: {_quoted(escape(str(value)))}\n"
-    if type(value) is list:
-        value = tuple(value)  # the same YAML, and a key for the cache
-    if type(value) in (str, tuple):
-        try:
-            return _recurring_field(key, value)
-        except TypeError:  # a tuple holding lists or mappings: not hashable
-            pass
-    return f"{key}: {yaml_value(value)}\n"  # not cached
-
-
-@lru_cache(maxsize=1 << 16, typed=True)
-def _recurring_field(key: str, value: object) -> str:
-    """A front matter line whose value recurs from page to page: fixed fields, and sets of
-    tags (~21,000 distinct ones among 100,000 synthetic papers: room for them all)."""
     return f"{key}: {yaml_value(value)}\n"
 
 
@@ -183,7 +165,7 @@ def _recurring_field(key: str, value: object) -> str:
 _YAML_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 
 
-_JSON_STRING = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(value, ensure_ascii=False), made once
+_JSON_STRING = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(value, ensure_ascii=False)
 
 
 def _escape_unsafe(match: re.Match[str]) -> str:
@@ -195,14 +177,10 @@ def _quoted(value: str) -> str:
     return _YAML_UNSAFE.sub(_escape_unsafe, _JSON_STRING(value))
 
 
-# Tag labels and fixed values recur on every page (titles do not: they are quoted as they come).
-_yaml_string = lru_cache(maxsize=4096)(_quoted)
-
-
 def yaml_value(value: object) -> str:
     """A YAML flow value (double-quoted strings) that reads back exactly as `value`."""
     if isinstance(value, str):
-        return _yaml_string(value)
+        return _quoted(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Mapping):

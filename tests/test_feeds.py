@@ -16,8 +16,6 @@ from generator.feeds import (
     ALL_FEED,
     MAX_ENTRIES,
     build_feeds,
-    feed_links,
-    feed_paths,
     newest,
     tag_feed_path,
     tag_slug,
@@ -168,18 +166,6 @@ def test_empty_archive() -> None:
 def test_tags_with_the_same_slug_are_refused() -> None:
     with pytest.raises(ValueError, match="same slug"):
         build_feeds([paper("a", tags=("Vision & Language",)), paper("b", tags=("vision language",))], SITE)
-
-
-def test_links_for_templates() -> None:
-    papers = archive(6)
-    assert feed_paths(papers) == {
-        None: ALL_FEED,
-        "Optimization": "feeds/tags/optimization.xml",
-        "Theory": "feeds/tags/theory.xml",
-        "Vision & Language": "feeds/tags/vision-language.xml",
-    }
-    assert feed_links("Theory")["href"] == "feeds/tags/theory.xml"
-    assert feed_links()["type"] == "application/atom+xml"
 
 
 @settings(max_examples=50, deadline=None)
