@@ -46,10 +46,11 @@ site: deps
 serve: docs
 	$(PY) -m mkdocs serve --dev-addr 127.0.0.1:8000
 
-## lint: ruff
+## lint: ruff, and mypy --strict on generator/ (settings in pyproject.toml)
 lint: deps
 	$(PY) -m ruff check generator tests bench overrides audit
 	$(PY) -m ruff format --check generator tests bench overrides audit
+	$(PY) -m mypy
 
 ## bench: the benchmarks (see bench/README.md)
 bench: deps

@@ -33,8 +33,8 @@ from synthetic import write_dumps  # noqa: E402
 from generator.archive import load_archive  # noqa: E402
 from generator.cli import read_tag_rules  # noqa: E402
 from generator.records import Record, write_records  # noqa: E402
-from generator.render import site_jobs  # noqa: E402
-from generator.write import write_jobs  # noqa: E402
+from generator.render import site_files  # noqa: E402
+from generator.write import write_site  # noqa: E402
 from tests.sitebuild import prepare_project, run_generator  # noqa: E402
 
 SITE = "https://example.org/archive/"
@@ -61,7 +61,7 @@ def build(dumps: Path, docs: Path) -> float:
     start = time.perf_counter()
     rules, corrections = read_tag_rules(ROOT / "taxonomy" / "tags.yml", None)
     archive = load_archive(dumps, rules, corrections)
-    write_jobs(docs, site_jobs(archive.papers, {}, SITE))
+    write_site(docs, site_files(archive.papers, {}, SITE))
     return time.perf_counter() - start
 
 

@@ -9,9 +9,7 @@ Each size runs in a fresh child process (so that its peak RSS is its own), which
   bench/synthetic.py's papers, the archive bench_scale.py builds);
 - makes the reference table (the fixed idf) from the first --reference papers (10,000), as if the
   table had been made when the archive was that large: the papers after them are "later" ones;
-- times related_papers(): CPU (user + system, of this process and of the process it forks to
-  share the work from related.PARALLEL_FROM papers on; PA_WORKERS=1: none) and wall; reads the
-  peak RSS before and after (and the forked process's);
+- times related_papers(): CPU (user + system) and wall; reads the peak RSS before and after;
 - recall@5: for --sample papers (1,000, chosen with a fixed seed), the exact top 5 by the same
   scores, found by brute force (the paper's score with every other paper), against its list;
 - the cost of a fixed idf: how many of those exact top 5 are also the exact top 5 by the
@@ -45,7 +43,6 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator import parallel
 from generator import related as rel
 from generator.model import Paper, Source
 from generator.related import Reference, reference_of, related_papers
@@ -200,7 +197,6 @@ def one(args: argparse.Namespace) -> dict:
         "rss_before_mb": before,
         "rss_after_mb": after,
         "child_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0,
-        "workers": parallel.workers(),
         "full_lists": sum(len(slugs) == args.k for slugs in related.values()),
     }
     index = {paper.slug: i for i, paper in enumerate(papers)}

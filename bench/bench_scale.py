@@ -5,8 +5,7 @@ and incremental updates. Each figure is compared with a baseline measured in the
     .venv/bin/python bench/bench_scale.py incremental --papers 30000 --add 100
 
 generator: synthetic dumps of N papers; each repeat times, in a fresh process, the generator's
-stages (read + the facts of each listing: dedupe key, slug, candidate tags, worked out by the
-processes that read the dumps; merge + slugs + tags; render + write into an empty docs/) and, as the
+stages (read; merge + slugs + tags; render + write into an empty docs/) and, as the
 baseline, writing the same files (same paths, same sizes) into an empty folder with no work
 to make them (the disk floor). Related papers are computed and timed (wall and CPU, with the
 process it forks) in the first run only
@@ -40,11 +39,12 @@ STAGES = r"""
 import json, os, resource, sys, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
-from generator.archive import build_archive, read_listings
+from generator.archive import build_archive
+from generator.dumps import read_dumps
 from generator.related import related_papers
-from generator.render import site_jobs
+from generator.render import site_files
 from generator.taxonomy import load_taxonomy
-from generator.write import write_jobs
+from generator.write import write_site
 dumps_dir, docs, related_file = Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4])
 times = {}
 def cpu_now():  # user + system CPU of this process and of the worker processes it waited for
@@ -53,11 +53,10 @@ def cpu_now():  # user + system CPU of this process and of the worker processes 
 cpu_start = cpu_now()
 start = time.perf_counter()
 taxonomy = load_taxonomy(Path(sys.argv[1]) / "taxonomy" / "tags.yml")
-dumps, facts = read_listings(dumps_dir, taxonomy)
-times["read+facts"] = time.perf_counter() - start
+dumps = read_dumps(dumps_dir)
+times["read"] = time.perf_counter() - start
 mark = time.perf_counter()
-archive = build_archive(dumps, taxonomy, facts=facts)
-del facts  # as load_archive does: the listings' facts are not kept
+archive = build_archive(dumps, taxonomy)
 times["merge+slugs+tags"] = time.perf_counter() - mark
 if related_file.exists():  # computed by the first run: read back, not timed, in the shape
     # related_papers gives: tuples of the papers' own slug strings (not copies made by json)
@@ -74,9 +73,9 @@ else:
     related_file.write_text(json.dumps(related))
     cpu_start += cpu_now() - cpu_mark  # neither related papers nor saving them count below
 mark = time.perf_counter()
-report = write_jobs(docs, site_jobs(archive.papers, related, ""))
+report = write_site(docs, site_files(archive.papers, related, ""))
 times["render+write"] = time.perf_counter() - mark
-times["total without related"] = times["read+facts"] + times["merge+slugs+tags"] + times["render+write"]
+times["total without related"] = times["read"] + times["merge+slugs+tags"] + times["render+write"]
 times["CPU without related"] = cpu_now() - cpu_start
 peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024

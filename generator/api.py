@@ -25,42 +25,36 @@ from __future__ import annotations
 
 import itertools
 import struct
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
-from functools import cache, partial
 from operator import itemgetter
 from typing import Any
 
 import orjson
 from isal import isal_zlib
 
+from . import urls
 from .model import Paper
 from .slugs import slug_of as tag_slug
-from .write import Files, Job
 
 #: bumped when a field or file changes meaning or disappears (adding fields does not bump it).
 #: 2: day and tag files are gzip-compressed (``.json.gz``).
 API_VERSION = 2
-#: ISA-L deflate level (0-3) of the day and tag files. On a 100,000-paper synthetic archive's
-#: 300 MB of day and tag files: level 2 keeps 24% of the bytes at ~600 MB/s, level 3 23% at
-#: ~400 MB/s; zlib's fastest level kept 25% at ~135 MB/s (bench/README.md, "Scale").
+#: ISA-L deflate level (0-3) of the day and tag files: smaller than zlib's fastest level, and
+#: faster (figures in bench/README.md, "Scale").
 COMPRESSLEVEL = 2
 
-INDEX = "api/index.json"
+INDEX = urls.API_INDEX
 
 Json = dict[str, Any]
 
 
-def day_path(day: date) -> str:
-    return f"api/days/{day.isoformat()}.json.gz"
+day_path = urls.api_day
 
 
 def tag_path(tag: str) -> str:
-    return f"api/tags/{tag_slug(tag)}.json.gz"
-
-
-def page_path(paper: Paper) -> str:
-    return f"papers/{paper.slug}/"
+    """The API file of a tag (its label)."""
+    return urls.api_tag(tag_slug(tag))
 
 
 def _url(site_url: str, path: str) -> str:
@@ -73,10 +67,10 @@ def _url(site_url: str, path: str) -> str:
 _CANONICAL = orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
 
 
-def encode(document: Json) -> bytes:
+def encode(document: object) -> bytes:
     """Canonical JSON: sorted keys, compact separators, UTF-8 (nothing escaped but what JSON
     must escape), final newline: the bytes of ``json.dumps(document, ensure_ascii=False,
-    sort_keys=True, separators=(",", ":")) + "\n"``, made by orjson (twice as fast here).
+    sort_keys=True, separators=(",", ":")) + "\n"``, made by orjson.
     Dates are written as ``YYYY-MM-DD``."""
     return orjson.dumps(document, option=_CANONICAL)
 
@@ -84,8 +78,7 @@ def encode(document: Json) -> bytes:
 def gzip_bytes(data: bytes, level: int = COMPRESSLEVEL) -> bytes:
     """`data` as a gzip member (RFC 1952) that depends on nothing but `data` and `level`:
     no file name, modification time 0 and operating system "unknown" (255), where
-    gzip.compress would write the platform's code. Deflated by ISA-L (`level` 0-3), four
-    times as fast as zlib's fastest level and a little smaller."""
+    gzip.compress would write the platform's code. Deflated by ISA-L (`level` 0-3)."""
     deflate = isal_zlib.compressobj(level, isal_zlib.DEFLATED, -isal_zlib.MAX_WBITS)
     body = deflate.compress(data) + deflate.flush()
     header = b"\x1f\x8b\x08\x00" + struct.pack("<IBB", 0, 4 if level < 3 else 0, 255)
@@ -101,9 +94,9 @@ def record(paper: Paper, site_url: str, related: Sequence[str] = ()) -> Json:
         "title": paper.title,
         "abstract": paper.abstract,
         "tags": paper.tags,
-        "date": paper.date,
+        "date": paper.listed,
         "dates": paper.dates,
-        "url": _url(site_url, page_path(paper)),
+        "url": _url(site_url, urls.paper_url(paper.slug)),
         "related": related,
         "arxiv_id": found.arxiv_id if found else None,
         "authors": found.authors if found else (),
@@ -115,7 +108,7 @@ def record(paper: Paper, site_url: str, related: Sequence[str] = ()) -> Json:
 
 def reference(paper: Paper) -> Json:
     """A short reference: the full record is in the day file of `date`."""
-    return {"slug": paper.slug, "title": paper.title, "date": paper.date}
+    return {"slug": paper.slug, "title": paper.title, "date": paper.listed}
 
 
 _reference_date = itemgetter("date")
@@ -132,18 +125,16 @@ def build_api(
     without it every record's "related" list is empty. Raises ValueError when two
     papers share a slug, two tags share a slug or a tag has none.
     """
-    return dict(item for job in api_jobs(papers, site_url, related) for item in job())
+    return dict(api_files(papers, site_url, related))
 
 
-def api_jobs(
+def api_files(
     papers: Iterable[Paper],
     site_url: str = "",
     related: Mapping[str, Sequence[str]] | None = None,
-) -> list[Job]:
-    """The files of :func:`build_api` as jobs of one file each, after the checks.
-
-    The papers of each day and tag are gathered by the first job that needs them (in each
-    process that runs jobs: see write.write_jobs)."""
+) -> Iterator[tuple[str, bytes]]:
+    """The files of :func:`build_api`: the day files, newest first, the tag files, the index.
+    The checks are made before the first file."""
     everything = list(papers)
     slugs = {paper.slug for paper in everything}
     if len(slugs) < len(everything):
@@ -151,77 +142,65 @@ def api_jobs(
         for before, after in itertools.pairwise(ordered):
             if before.slug == after.slug:
                 raise ValueError(f"two papers share the slug {before.slug!r}")
-    links = related or {}
     owner: dict[str, str] = {}
-    tag_names = sorted({tag for paper in everything for tag in paper.tags}, key=lambda name: (tag_slug(name), name))
-    for tag in tag_names:
+    labels = sorted({tag for paper in everything for tag in paper.tags}, key=lambda label: (tag_slug(label), label))
+    for tag in labels:
         slug = tag_slug(tag)
         if slug in owner:
             raise ValueError(f"the tags {owner[slug]!r} and {tag!r} have the same slug {slug!r}")
         owner[slug] = tag
     days = sorted({source.listed for paper in everything for source in paper.sources}, reverse=True)  # paper.dates
 
-    @cache
-    def grouped() -> tuple[dict[date, list[Paper]], dict[date, list[Paper]], dict[str, list[Json]]]:
-        """The papers first listed each day and listed again each day, in slug order; the
-        references to each tag's papers, newest first (ties by slug)."""
-        first: dict[date, list[Paper]] = {}
-        again: dict[date, list[Paper]] = {}
-        tagged: dict[str, list[Json]] = {}
-        for paper in sorted(everything, key=lambda paper: paper.slug):
-            first.setdefault(paper.date, []).append(paper)
-            for day in paper.dates[1:]:
-                again.setdefault(day, []).append(paper)
-            if paper.tags:
-                short = reference(paper)  # one per paper, shared by its tags' files
-                for tag in paper.tags:
-                    tagged.setdefault(tag, []).append(short)
-        for references in tagged.values():
-            references.sort(key=_reference_date, reverse=True)  # a stable sort: ties stay in slug order
-        return first, again, tagged
+    return _files(everything, days, labels, site_url, related or {})
 
-    def day_file(day: date) -> Files:
-        first, again, _ = grouped()
-        return _day_file(day, first.get(day, []), again.get(day, []), site_url, links)
 
-    def tag_file(tag: str) -> Files:
-        return _tag_file(tag, tag_slug(tag), grouped()[2][tag], site_url)
-
-    def index_file() -> Files:
-        first, _, tagged = grouped()
-        newest = max((paper.date for paper in everything), default=None)
-        index = {
-            "version": API_VERSION,
-            "site_url": site_url,
-            "updated": newest.isoformat() if newest else None,
-            "count": len(everything),
-            "days": [
-                {"date": day.isoformat(), "count": len(first.get(day, [])), "path": day_path(day)} for day in days
-            ],
-            "tags": [
-                {
-                    "name": tag,
-                    "slug": tag_slug(tag),
-                    "count": len(tagged[tag]),
-                    "path": tag_path(tag),
-                    "page": f"tags/{tag_slug(tag)}/",
-                    "feed": f"feeds/tags/{tag_slug(tag)}.xml",
-                }
-                for tag in tag_names
-            ],
-        }
-        return [(INDEX, encode(index))]
-
-    return [
-        *(partial(day_file, day) for day in days),
-        *(partial(tag_file, tag) for tag in tag_names),
-        index_file,
-    ]
+def _files(
+    everything: list[Paper], days: list[date], labels: list[str], site_url: str, links: Mapping[str, Sequence[str]]
+) -> Iterator[tuple[str, bytes]]:
+    # The papers first listed each day and listed again each day, in slug order; the
+    # references to each tag's papers, newest first (ties by slug).
+    first: dict[date, list[Paper]] = {}
+    again: dict[date, list[Paper]] = {}
+    tagged: dict[str, list[Json]] = {}
+    for paper in sorted(everything, key=lambda paper: paper.slug):
+        first.setdefault(paper.listed, []).append(paper)
+        for day in paper.dates[1:]:
+            again.setdefault(day, []).append(paper)
+        if paper.tags:
+            short = reference(paper)  # one per paper, shared by its tags' files
+            for tag in paper.tags:
+                tagged.setdefault(tag, []).append(short)
+    for references in tagged.values():
+        references.sort(key=_reference_date, reverse=True)  # a stable sort: ties stay in slug order
+    for day in days:
+        yield _day_file(day, first.get(day, []), again.get(day, []), site_url, links)
+    for tag in labels:
+        yield _tag_file(tag, tag_slug(tag), tagged[tag], site_url)
+    newest = max((paper.listed for paper in everything), default=None)
+    index = {
+        "version": API_VERSION,
+        "site_url": site_url,
+        "updated": newest.isoformat() if newest else None,
+        "count": len(everything),
+        "days": [{"date": day.isoformat(), "count": len(first.get(day, [])), "path": day_path(day)} for day in days],
+        "tags": [
+            {
+                "name": tag,
+                "slug": tag_slug(tag),
+                "count": len(tagged[tag]),
+                "path": tag_path(tag),
+                "page": urls.tag_url(tag_slug(tag)),
+                "feed": urls.tag_feed(tag_slug(tag)),
+            }
+            for tag in labels
+        ],
+    }
+    yield INDEX, encode(index)
 
 
 def _day_file(
     day: date, first: list[Paper], again: list[Paper], site_url: str, links: Mapping[str, Sequence[str]]
-) -> Files:
+) -> tuple[str, bytes]:
     document = {
         "version": API_VERSION,
         "date": day.isoformat(),
@@ -229,17 +208,17 @@ def _day_file(
         "papers": [record(paper, site_url, links.get(paper.slug, ())) for paper in first],
         "relisted": [reference(paper) for paper in again],
     }
-    return [(day_path(day), gzip_bytes(encode(document)))]
+    return day_path(day), gzip_bytes(encode(document))
 
 
-def _tag_file(tag: str, slug: str, references: list[Json], site_url: str) -> Files:
-    """`references` to the tag's papers, newest first (as api_jobs gathers them)."""
+def _tag_file(tag: str, slug: str, references: list[Json], site_url: str) -> tuple[str, bytes]:
+    """`references` to the tag's papers, newest first."""
     document = {
         "version": API_VERSION,
         "name": tag,
         "slug": slug,
         "count": len(references),
-        "url": _url(site_url, f"tags/{slug}/"),
+        "url": _url(site_url, urls.tag_url(slug)),
         "papers": references,
     }
-    return [(tag_path(tag), gzip_bytes(encode(document)))]
+    return tag_path(tag), gzip_bytes(encode(document))

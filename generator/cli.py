@@ -16,6 +16,7 @@ import click
 from . import dumps as dump_files
 from . import hub
 from .archive import Archive, build_archive, load_archive
+from .build import build as build_site
 from .dates import date_from_name
 from .dedupe import title_key
 from .errors import ArchiveError, DumpError, InputError, LocatedError, shown
@@ -24,14 +25,12 @@ from .parse import decode, parse_dump
 from .permalinks import FILE_NAME, read_permalinks, write_permalinks
 from .records import FILE_NAME as RECORDS
 from .records import read_records
-from .related import related_papers
-from .render import site_jobs
 from .site import publish_site
 from .siteurl import check_site_url
 from .slugs import slug_of
-from .tagging import explain_tags, tagged_archive, with_inferred_tags
+from .tagging import explain_tags, tagged_archive
 from .taxonomy import NO_OVERRIDES, Overrides, Taxonomy, load_overrides, load_taxonomy
-from .write import locked, write_jobs
+from .write import locked
 
 DUMPS = Path("dumps")
 DOCS = Path("docs")
@@ -180,7 +179,7 @@ def site(dumps_dir: Path, taxonomy: Path, overrides: Path | None, site_url: str 
     docs_dir = Path(config_value(MKDOCS_YML, "docs_dir") or DOCS)
     with reporting_errors(), locked(docs_dir, waiting=lambda: _waiting(docs_dir)):
         papers = generate(dumps_dir, docs_dir, taxonomy, overrides, site_url)
-        build = publish_site(MKDOCS_YML, site_dir, max((paper.date for paper in papers), default=None))
+        build = publish_site(MKDOCS_YML, site_dir, max((paper.listed for paper in papers), default=None))
     click.echo(f"Built the site into {build}; {site_dir} now points at it.")
 
 
@@ -190,13 +189,10 @@ def generate(
     """The pages of every dump, written into `docs_dir`; prints the warnings and a summary."""
     url = check_site_url(site_url if site_url is not None else config_value(MKDOCS_YML, "site_url"))
     rules, corrections = read_tag_rules(taxonomy, overrides)
-    archive = load_archive(dumps_dir, rules, corrections)
-    show_warnings(archive.warnings)
-    related = related_papers(archive.papers)
-    papers, _ = with_inferred_tags(archive.papers, related, rules)  # for papers the rules leave untagged
-    jobs = site_jobs(papers, related, url)
     with locked(docs_dir, waiting=lambda: _waiting(docs_dir)):
-        report = write_jobs(docs_dir, jobs)
+        built = build_site(dumps_dir, docs_dir, rules, corrections, url)
+    archive, report = built.archive, built.report
+    show_warnings(archive.warnings)
     if report.foreign:
         click.echo(
             f"warning: {len(report.foreign)} files in the generated folders were not written by a build "
@@ -208,7 +204,7 @@ def generate(
         f"{len(archive.papers)} papers from {len(archive.dumps)} dumps ({archive.listings} listings); "
         f"{total} files: {report.written} written, {report.unchanged} unchanged, {report.deleted} deleted."
     )
-    return papers
+    return archive.papers
 
 
 def _waiting(docs_dir: Path) -> None:

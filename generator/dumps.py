@@ -5,20 +5,15 @@ from __future__ import annotations
 import os
 import stat
 import unicodedata
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
 
-from . import collector, parallel
 from .dates import date_from_name
 from .errors import DumpError, InputError, unshowable
 from .model import Dump
 from .parse import decode, parse_dump
 
 PATTERN = "*.txt"
-
-T = TypeVar("T")
 
 
 def dump_paths(directory: Path) -> list[Path]:
@@ -117,49 +112,12 @@ def read_dump(path: Path, dump_date: date | None = None) -> Dump:
     return parse_dump(decode(read_bytes(path), str(path)), str(path), dump_date)
 
 
-#: from this many dumps on, they are read by parallel processes (see generator.parallel)
-PARALLEL_FROM = 50
-
-
 def read_dumps(directory: Path, *, allow_none: bool = False) -> list[Dump]:
-    """Every dump of a folder, parsed. Raises DumpError at the first bad one."""
-    return [dump for dump, _ in read_dumps_with(directory, _nothing, allow_none=allow_none)]
-
-
-def read_dumps_with(directory: Path, analyze: Callable[[Dump], T], *, allow_none: bool = False) -> list[tuple[Dump, T]]:
-    """:func:`read_dumps`, each dump with what ``analyze`` makes of it, worked out by the
-    process that read it (from PARALLEL_FROM dumps on, parallel processes share the dumps)."""
-    paths = dump_paths(directory)
-    with collector.paused():
-        if len(paths) >= PARALLEL_FROM:
-            read = _read_all(paths, analyze)
-        else:
-            read = [(dump, analyze(dump)) for dump in map(read_dump, paths)]
-    if not read and not allow_none:
+    """Every dump of a folder, parsed, in name order. Raises DumpError at the first bad one."""
+    dumps = [read_dump(path) for path in dump_paths(directory)]
+    if not dumps and not allow_none:
         raise DumpError(directory, f"no dumps found (expected files matching {PATTERN})")
-    return read
-
-
-def _nothing(_dump: Dump) -> None:
-    return None
-
-
-def _read_all(paths: list[Path], analyze: Callable[[Dump], T]) -> list[tuple[Dump, T]]:
-    """read_dump and `analyze` of each path, in order, by parallel processes; the first bad one's error."""
-
-    def read(path: Path) -> tuple[Dump, T] | DumpError:
-        try:
-            dump = read_dump(path)
-        except DumpError as error:
-            return error
-        return dump, analyze(dump)
-
-    read_all: list[tuple[Dump, T]] = []
-    for outcome in parallel.map_each(paths, read, min(parallel.workers(), len(paths))):
-        if isinstance(outcome, DumpError):
-            raise outcome
-        read_all.append(outcome)
-    return read_all
+    return dumps
 
 
 # --- the files kept beside the dumps (permalinks.tsv, records.jsonl) --------------------------

@@ -26,17 +26,15 @@ characters that XML 1.0 forbids (control characters) are removed from text first
 
 from __future__ import annotations
 
-import heapq
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
-from functools import cache, partial
 
-from .model import Paper, first_listed
+from . import urls
+from .model import Paper
 from .records import abs_url
 from .slugs import slug_of as tag_slug
-from .write import Files, Job
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 #: entries per feed: the papers first listed most recently.
@@ -45,22 +43,14 @@ MAX_ENTRIES = 50
 TAG_AUTHORITY = "paper-archive,2026"
 SITE_TITLE = "Paper Archive"
 
-ALL_FEED = "feeds/all.xml"
+ALL_FEED = urls.ALL_FEED
 
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def tag_feed_path(tag: str) -> str:
-    """The path of a tag's feed, relative to the site root."""
-    return f"feeds/tags/{tag_slug(tag)}.xml"
-
-
-def feed_paths(papers: Iterable[Paper]) -> dict[str | None, str]:
-    """Feed path of the archive (key None) and of every tag (key: tag name), for templates."""
-    paths: dict[str | None, str] = {None: ALL_FEED}
-    for tag in sorted({tag for paper in papers for tag in paper.tags}):
-        paths[tag] = tag_feed_path(tag)
-    return paths
+    """The path of a tag's feed (`tag`: its label), relative to the site root."""
+    return urls.tag_feed(tag_slug(tag))
 
 
 def clean(text: str) -> str:
@@ -93,12 +83,7 @@ def _id(site_url: str, path: str) -> str:
 
 def newest(papers: Iterable[Paper], limit: int = MAX_ENTRIES) -> list[Paper]:
     """The `limit` papers first listed most recently, newest first, ties by slug."""
-    # sorted(...)[:limit] without sorting them all, nor making a sort key for each
-    papers = list(papers)
-    if len(papers) > limit:
-        oldest = heapq.nlargest(limit, map(first_listed, papers))[-1]  # the day of the limit-th newest
-        papers = [paper for paper in papers if paper.date >= oldest]
-    return sorted(papers, key=lambda paper: (-paper.date.toordinal(), paper.slug))[:limit]
+    return sorted(papers, key=lambda paper: (-paper.listed.toordinal(), paper.slug))[:limit]
 
 
 def _text(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.Element:
@@ -127,22 +112,22 @@ def atom_feed(
     _text(feed, "title", title)
     if subtitle:
         _text(feed, "subtitle", subtitle)
-    _text(feed, "updated", timestamp(entries[0].date) if entries else timestamp(date(1970, 1, 1)))
+    _text(feed, "updated", timestamp(entries[0].listed) if entries else timestamp(date(1970, 1, 1)))
     ET.SubElement(feed, "link", {"rel": "self", "type": "application/atom+xml", "href": _href(site_url, path, path)})
     ET.SubElement(feed, "link", {"rel": "alternate", "type": "text/html", "href": _href(site_url, path, page)})
     author = ET.SubElement(feed, "author")
     _text(author, "name", SITE_TITLE)
     _text(feed, "generator", SITE_TITLE)
     for paper in entries:
-        target = f"papers/{paper.slug}/"
+        target = urls.paper_url(paper.slug)
         entry = ET.SubElement(feed, "entry")
         _text(entry, "id", _id(site_url, target))
         _text(entry, "title", paper.title)
-        _text(entry, "published", timestamp(paper.date))
-        _text(entry, "updated", timestamp(paper.date))
+        _text(entry, "published", timestamp(paper.listed))
+        _text(entry, "updated", timestamp(paper.listed))
         ET.SubElement(entry, "link", {"rel": "alternate", "type": "text/html", "href": _href(site_url, path, target)})
         record = paper.record if paper.record is not None and paper.record.resolved else None
-        if record is not None:
+        if record is not None and record.arxiv_id is not None:
             ET.SubElement(entry, "link", {"rel": "related", "type": "text/html", "href": abs_url(record.arxiv_id)})
             for name in record.authors:
                 _text(ET.SubElement(entry, "author"), "name", name)
@@ -156,71 +141,43 @@ def atom_feed(
 
 
 def build_feeds(papers: Iterable[Paper], site_url: str = "") -> dict[str, str | bytes]:
-    """Every feed of the site: relative output path -> UTF-8 XML bytes.
+    """Every feed of the site: relative output path -> UTF-8 XML bytes."""
+    return dict(feed_files(papers, site_url))
 
-    Raises ValueError when two tags have the same slug (their pages would clash too)
-    or a tag has none.
+
+def feed_files(papers: Iterable[Paper], site_url: str = "") -> Iterator[tuple[str, bytes]]:
+    """The archive's feed, then one feed per tag, as (path, UTF-8 XML).
+
+    Raises ValueError (before the first feed) when two tags have the same slug (their
+    pages would clash too) or a tag has none.
     """
-    return dict(item for job in feed_jobs(papers, site_url) for item in job())
-
-
-def feed_jobs(papers: Iterable[Paper], site_url: str = "") -> list[Job]:
-    """The feeds of :func:`build_feeds` as jobs of one feed each (checked first).
-
-    The papers of each tag are gathered by the first job that needs them (in each process
-    that runs jobs: see write.write_jobs)."""
     everything = list(papers)
-    jobs: list[Job] = [
-        partial(
-            _feed,
-            ALL_FEED,
-            lambda: everything,
-            site_url=site_url,
-            title=f"{SITE_TITLE}: newly listed papers",
-            page="",
-            subtitle="Papers newly listed on Hugging Face Papers",
-        )
-    ]
-
-    @cache
-    def by_tag() -> dict[str, list[Paper]]:
-        tagged: dict[str, list[Paper]] = {}
-        for paper in everything:
-            for tag in paper.tags:
-                tagged.setdefault(tag, []).append(paper)
-        return tagged
-
-    def papers_of(tag: str) -> list[Paper]:
-        return by_tag()[tag]
-
+    tagged: dict[str, list[Paper]] = {}
+    for paper in everything:
+        for tag in paper.tags:
+            tagged.setdefault(tag, []).append(paper)
     owner: dict[str, str] = {}
-    for tag in sorted({tag for paper in everything for tag in paper.tags}):
+    for tag in sorted(tagged):
         slug = tag_slug(tag)
         if slug in owner:
             raise ValueError(f"the tags {owner[slug]!r} and {tag!r} have the same slug {slug!r}")
         owner[slug] = tag
-        jobs.append(
-            partial(
-                _feed,
-                tag_feed_path(tag),
-                partial(papers_of, tag),
+    return _feeds(everything, tagged, site_url)
+
+
+def _feeds(everything: list[Paper], tagged: dict[str, list[Paper]], site_url: str) -> Iterator[tuple[str, bytes]]:
+    title, subtitle = f"{SITE_TITLE}: newly listed papers", "Papers newly listed on Hugging Face Papers"
+    yield ALL_FEED, atom_feed(everything, site_url=site_url, path=ALL_FEED, title=title, page="", subtitle=subtitle)
+    for tag in sorted(tagged):
+        path = tag_feed_path(tag)
+        yield (
+            path,
+            atom_feed(
+                tagged[tag],
                 site_url=site_url,
+                path=path,
                 title=f"{SITE_TITLE}: {tag}",
-                page=f"tags/{slug}/",
+                page=urls.tag_url(tag_slug(tag)),
                 subtitle=f"Papers newly listed on Hugging Face Papers, tagged {tag}",
-            )
+            ),
         )
-    return jobs
-
-
-def _feed(
-    path: str, papers: Callable[[], Sequence[Paper]], *, site_url: str, title: str, page: str, subtitle: str
-) -> Files:
-    return [(path, atom_feed(papers(), site_url=site_url, path=path, title=title, page=page, subtitle=subtitle))]
-
-
-def feed_links(tag: str | None = None) -> Mapping[str, str]:
-    """Attributes of the <link rel="alternate"> of a page's feed (href from the site root)."""
-    href = ALL_FEED if tag is None else tag_feed_path(tag)
-    title = f"{SITE_TITLE}: newly listed papers" if tag is None else f"{SITE_TITLE}: {tag}"
-    return {"rel": "alternate", "type": "application/atom+xml", "title": title, "href": href}

@@ -32,8 +32,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 from urllib.parse import urlsplit
 
 from .dates import parse_day_line
@@ -58,6 +59,8 @@ from .records import (
 if TYPE_CHECKING:
     from huggingface_hub import HfApi
     from huggingface_hub.hf_api import PaperInfo
+
+T = TypeVar("T")
 
 #: papers asked for in a title search: the paper itself comes first; near misses after it
 SEARCH_LIMIT = 10
@@ -378,15 +381,14 @@ class Hub:
             raise HubError(f"not an arXiv id: {shown(paper_id)}")
         return self._call(lambda: self.api.paper_info(paper_id))
 
+    def _daily_page(self, day: date, page: int) -> list[PaperInfo]:
+        return list(self.api.list_daily_papers(date=day.isoformat(), p=page, limit=DAILY_PAGE, token=False))
+
     def daily(self, day: date) -> list[PaperInfo]:
         """The Hub's daily papers of `day`, every page of them (distinct ids, in the Hub's order)."""
         papers: dict[str, PaperInfo] = {}
         for page in range(DAILY_MAX_PAGES):
-            found = self._call(
-                lambda page=page: list(
-                    self.api.list_daily_papers(date=day.isoformat(), p=page, limit=DAILY_PAGE, token=False)
-                )
-            )
+            found = self._call(partial(self._daily_page, day, page))
             new = [paper for paper in found if str(paper.id) not in papers]
             for paper in new:
                 papers[str(paper.id)] = paper
@@ -394,7 +396,7 @@ class Hub:
                 break
         return list(papers.values())
 
-    def _call(self, request: Callable[[], Any]) -> Any:
+    def _call(self, request: Callable[[], T]) -> T:
         import httpx2
         from huggingface_hub import get_session
 

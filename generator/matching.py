@@ -14,8 +14,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from generator import parallel
-
 if TYPE_CHECKING:
     from generator.taxonomy import Taxonomy
 
@@ -204,20 +202,7 @@ def score_paper(title: str, abstract: str | None, matcher: Matcher) -> dict[int,
     return combine(matcher.mentions(title), mentions, matcher.taxonomy.title_weight)
 
 
-#: from this many papers on, papers are scored in parallel (see generator.parallel)
-PARALLEL_FROM = 2000
-#: papers a process scores at a time
-_CHUNK = 500
-
-
 def score_papers(papers: Sequence[tuple[str, str | None]], taxonomy: Taxonomy) -> list[dict[int, int]]:
-    """:func:`score_paper` of each (title, abstract), in order, computed by parallel processes
-    from PARALLEL_FROM papers on."""
+    """:func:`score_paper` of each (title, abstract), in order."""
     matcher = Matcher.build(taxonomy)
-    chunks = range(0, len(papers), _CHUNK)
-    parts = max(1, min(parallel.workers(), len(chunks))) if len(papers) >= PARALLEL_FROM else 1
-
-    def score(start: int) -> list[dict[int, int]]:
-        return [score_paper(title, abstract, matcher) for title, abstract in papers[start : start + _CHUNK]]
-
-    return [raw for chunk in parallel.map_each(chunks, score, parts) for raw in chunk]
+    return [score_paper(title, abstract, matcher) for title, abstract in papers]

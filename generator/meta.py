@@ -29,7 +29,7 @@ def scholarly_article(paper: Paper, record: Record | None, url: str, description
     }
     if url:
         data["url"] = url
-    if record is not None:
+    if record is not None and record.arxiv_id is not None:
         data["identifier"] = f"arXiv:{record.arxiv_id}"
         data["sameAs"] = abs_url(record.arxiv_id)
         data["encoding"] = {

@@ -20,11 +20,6 @@ class Entry:
     line: int  # line of the title in the dump (1-based)
     listed: date  # the day the paper was listed
 
-    def __reduce__(self) -> tuple[type[Entry], tuple[str, str | None, int, date]]:
-        # Pickled as a call of the class (dumps read by a worker process come back pickled):
-        # half the time of a dataclass's default pickling, which sends its __dict__.
-        return Entry, (self.title, self.abstract, self.line, self.listed)
-
 
 @dataclass(frozen=True)
 class Notice:
@@ -73,9 +68,8 @@ class Paper:
     inferred_from: str = ""
     record: Record | None = None  # what the Hugging Face Hub knows of it (generator.records)
     # Derived from the sources when the paper is made (pages, feeds and the API ask for them
-    # many times, in every process that renders: set here, they are never computed there);
-    # left out of equality and repr, as they follow from the sources.
-    date: date = field(init=False, repr=False, compare=False)  # the day it was first listed
+    # many times); left out of equality and repr, as they follow from the sources.
+    listed: date = field(init=False, repr=False, compare=False)  # the day it was first listed
     dates: tuple[date, ...] = field(init=False, repr=False, compare=False)  # every day it was listed, oldest first
 
     def __post_init__(self) -> None:
@@ -84,9 +78,9 @@ class Paper:
             days: tuple[date, ...] = (first,)
         else:
             days = tuple(sorted({source.listed for source in self.sources}))
-        object.__setattr__(self, "date", first)
+        object.__setattr__(self, "listed", first)
         object.__setattr__(self, "dates", days)
 
 
-#: A paper's first listing day (Paper.date), as a sort key: faster than a lambda.
-first_listed = attrgetter("date")
+#: A paper's first listing day (Paper.listed), as a sort key.
+first_listed = attrgetter("listed")

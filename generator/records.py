@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard
 
 import orjson
 
@@ -173,7 +173,7 @@ def write_records(dumps_dir: Path, records: Mapping[str, Record]) -> None:
     write_kept(dumps_dir, FILE_NAME, format_records(records.values()))
 
 
-def _text(value: object, limit: int) -> bool:
+def _text(value: object, limit: int) -> TypeGuard[str]:
     return isinstance(value, str) and 0 < len(value) <= limit and value.isprintable() and value.strip() == value
 
 

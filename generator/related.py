@@ -72,7 +72,6 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
-from . import parallel
 from .model import Paper
 
 #: how many related papers a paper lists by default.
@@ -90,8 +89,6 @@ BLOCK_WORK = 2_000_000
 SCORE_DIGITS = 6
 # A score this much below another may still round to the same value (or differ by float error).
 _MARGIN = 2.0 * 10.0**-SCORE_DIGITS
-#: from this many papers on, blocks are shared out among processes (generator.parallel).
-PARALLEL_FROM = 5_000
 #: documents tokenized at a time (bounds the memory of their token lists).
 _CHUNK = 2048
 #: the committed reference table of document frequencies (see the module's docstring).
@@ -393,8 +390,7 @@ def similar(
             done.append((first, _rank(first, last - first, left, right, _dots(vectors, left, right), k)))
         return done
 
-    parts = max(1, min(parallel.workers(), len(blocks))) if n >= PARALLEL_FROM else 1
-    found = dict(item for part in parallel.share(blocks, parts, run) for item in part)
+    found = dict(run(0, iter(blocks)))
     return [row for first, _ in blocks for row in found[first]]
 
 

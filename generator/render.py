@@ -1,30 +1,30 @@
-"""Render the archive into the generated files of docs/ (pure: yields (relative path, content))."""
+"""Render the archive's pages into the files of docs/ (pure: yields (path under docs/, content))."""
 
 from __future__ import annotations
 
 import json
+import multiprocessing
 import re
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections import defaultdict, deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
-from functools import cache, lru_cache, partial
+from functools import cache
 from html import escape
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from . import text
-from .api import api_jobs
-from .fastjinja import FastEnvironment
-from .feeds import SITE_TITLE, feed_jobs, tag_feed_path
+from . import text, urls
+from .api import api_files
+from .feeds import SITE_TITLE, feed_files, tag_feed_path
 from .meta import json_ld, scholarly_article
 from .model import Paper, first_listed
 from .records import abs_url, hub_url, pdf_url
-from .related import related_papers
 from .search import CODE_PATH, FILTERS_PATH, code_slugs, engine, filter_values
 from .slugs import slug_of
-from .write import Job
+from .write import Files
 
 #: papers per tag page (see TagPage)
 TAG_PAGE_SIZE = 100
@@ -39,8 +39,11 @@ LEAN_TEMPLATE = "lean.html"
 
 
 @dataclass(frozen=True)
-class Tag:
-    name: str
+class TagGroup:
+    """A tag's papers, for its pages. `label`: the tag as papers carry it and pages show it
+    (Paper.tags); `slug`: its URL's (urls.tag_url)."""
+
+    label: str
     slug: str
     papers: tuple[Paper, ...]  # newest first
 
@@ -70,11 +73,7 @@ def _full_pages(count: int) -> int:
     return count // TAG_PAGE_SIZE if count > TAG_PAGE_SIZE else 0
 
 
-def _tag_page_count(count: int) -> int:
-    return 1 + _full_pages(count)
-
-
-def tag_pages(tag: Tag) -> list[TagPage]:
+def tag_pages(tag: TagGroup) -> list[TagPage]:
     oldest_first = tag.papers[::-1]
     full = _full_pages(tag.count)
     pages = [TagPage(None, tag.papers[:TAG_PAGE_SIZE], None, full or None)]
@@ -86,7 +85,7 @@ def tag_pages(tag: Tag) -> list[TagPage]:
 
 @dataclass(frozen=True)
 class Day:
-    date: date
+    listed: date
     papers: tuple[Paper, ...]  # in the order they were listed that day
     previous: date | None = None
     next: date | None = None
@@ -113,7 +112,7 @@ class Year:
 
 @cache
 def environment() -> Environment:
-    env = FastEnvironment(
+    env = Environment(
         loader=PackageLoader("generator", "templates"),
         autoescape=True,
         undefined=StrictUndefined,
@@ -130,7 +129,13 @@ def environment() -> Environment:
         linkify=text.linkify,
         snippet=text.snippet,
         long_date=text.long_date,
-        day_path=text.day_path,
+        day_path=urls.day_path,
+        day_url=urls.day_url,
+        paper_url=urls.paper_url,
+        tag_url=urls.tag_url,
+        TAGS_URL=urls.TAGS_URL,
+        ARCHIVE_URL=urls.ARCHIVE_URL,
+        ALL_FEED=urls.ALL_FEED,
     )
     return env
 
@@ -148,24 +153,10 @@ def front_matter(html: bool = True, **fields: object) -> Markup:
 
 
 def _field(key: str, value: object) -> str:
-    if key == "title":  # titles do not recur: quoted as they come
+    if key == "title":
         return f"title: {_quoted(escape(str(value), quote=False))}\n"
     if key == "description":  # printed into an attribute by Material's base.html as it is
         return f"description: {_quoted(escape(str(value)))}\n"
-    if type(value) is list:
-        value = tuple(value)  # the same YAML, and a key for the cache
-    if type(value) in (str, tuple):
-        try:
-            return _recurring_field(key, value)
-        except TypeError:  # a tuple holding lists or mappings: not hashable
-            pass
-    return f"{key}: {yaml_value(value)}\n"  # not cached
-
-
-@lru_cache(maxsize=1 << 16, typed=True)
-def _recurring_field(key: str, value: object) -> str:
-    """A front matter line whose value recurs from page to page: fixed fields, and sets of
-    tags (~21,000 distinct ones among 100,000 synthetic papers: room for them all)."""
     return f"{key}: {yaml_value(value)}\n"
 
 
@@ -174,7 +165,7 @@ def _recurring_field(key: str, value: object) -> str:
 _YAML_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 
 
-_JSON_STRING = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(value, ensure_ascii=False), made once
+_JSON_STRING = json.JSONEncoder(ensure_ascii=False).encode  # json.dumps(value, ensure_ascii=False)
 
 
 def _escape_unsafe(match: re.Match[str]) -> str:
@@ -186,14 +177,10 @@ def _quoted(value: str) -> str:
     return _YAML_UNSAFE.sub(_escape_unsafe, _JSON_STRING(value))
 
 
-# Tag names and fixed values recur on every page (titles do not: they are quoted as they come).
-_yaml_string = lru_cache(maxsize=4096)(_quoted)
-
-
 def yaml_value(value: object) -> str:
     """A YAML flow value (double-quoted strings) that reads back exactly as `value`."""
     if isinstance(value, str):
-        return _yaml_string(value)
+        return _quoted(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Mapping):
@@ -209,22 +196,22 @@ def base_of(path: str) -> str:
     return "../" * depth
 
 
-def group_tags(papers: Sequence[Paper]) -> list[Tag]:
-    """Tags with their papers, newest first; tags sorted by count then name."""
-    by_name: dict[str, list[Paper]] = defaultdict(list)
+def group_tags(papers: Sequence[Paper]) -> list[TagGroup]:
+    """Tags with their papers, newest first; tags sorted by count then label."""
+    by_label: dict[str, list[Paper]] = defaultdict(list)
     for paper in papers:
-        for name in paper.tags:
-            by_name[name].append(paper)
+        for label in paper.tags:
+            by_label[label].append(paper)
     tags = [
-        Tag(name, slug_of(name), tuple(sorted(members, key=first_listed, reverse=True)))
-        for name, members in by_name.items()
+        TagGroup(label, slug_of(label), tuple(sorted(members, key=first_listed, reverse=True)))
+        for label, members in by_label.items()
     ]
-    return sorted(tags, key=lambda tag: _tag_order(tag.name, tag.count))
+    return sorted(tags, key=lambda tag: _tag_order(tag.label, tag.count))
 
 
-def _tag_order(name: str, count: int) -> tuple[int, str, str]:
-    """Where a tag goes among the tags: most papers first, then by name."""
-    return (-count, name.casefold(), name)
+def _tag_order(label: str, count: int) -> tuple[int, str, str]:
+    """Where a tag goes among the tags: most papers first, then by label."""
+    return (-count, label.casefold(), label)
 
 
 def group_days(papers: Sequence[Paper]) -> list[Day]:
@@ -252,7 +239,7 @@ def group_years(days: Iterable[Day]) -> list[Year]:
     """Years and months, newest first, with counts of distinct papers."""
     months: dict[tuple[int, int], list[Day]] = defaultdict(list)
     for day in days:
-        months[(day.date.year, day.date.month)].append(day)
+        months[(day.listed.year, day.listed.month)].append(day)
     by_year: dict[int, list[Month]] = defaultdict(list)
     for (year, month), month_days in sorted(months.items(), reverse=True):
         count = len({paper.key for day in month_days for paper in day.papers})
@@ -263,185 +250,132 @@ def group_years(days: Iterable[Day]) -> list[Year]:
     ]
 
 
-def build_files(papers: Sequence[Paper], site_url: str = "") -> Iterator[tuple[str, str | bytes]]:
-    """Every generated file of the site (pages, feeds, JSON API) as (path under docs/, content),
-    produced one by one."""
-    for job in site_jobs(papers, related_papers(papers), site_url):
-        yield from job()
-
-
-def site_jobs(papers: Sequence[Paper], related: Mapping[str, Sequence[str]], site_url: str = "") -> list[Job]:
-    """The files of :func:`build_files` (given the related papers) as independent jobs, in
-    order: running them one after the other produces the same files in the same order."""
-    return [
-        *page_jobs(papers, related, site_url),
-        *feed_jobs(papers, site_url),
-        *api_jobs(papers, site_url, related),
-        lambda: [(FILTERS_PATH, filter_values(papers)), (CODE_PATH, code_slugs(papers))],
-    ]
-
-
-def render_pages(
-    papers: Sequence[Paper], related: Mapping[str, Sequence[str]] | None = None
-) -> Iterator[tuple[str, str]]:
-    """Every generated page of the site as (path under docs/, Markdown), one by one."""
-    for job in page_jobs(papers, related):
-        yield from job()
-
-
-#: a job that renders some pages: (path under docs/, Markdown) of each
-PageJob = Callable[[], list[tuple[str, str]]]
-#: paper pages rendered by one job
-PAPERS_PER_JOB = 50
+def site_files(papers: Sequence[Paper], related: Mapping[str, Sequence[str]], site_url: str = "") -> Files:
+    """Every generated file of the site (pages, feeds, JSON API, search data) as
+    (path under docs/, content), produced one by one."""
+    yield from page_files(papers, related, site_url)
+    yield from feed_files(papers, site_url)
+    yield from api_files(papers, site_url, related)
+    yield FILTERS_PATH, filter_values(papers)
+    yield CODE_PATH, code_slugs(papers)
 
 
 #: characters of the abstract a page's description holds (what search engines show)
 DESCRIPTION_LENGTH = 160
 
 
-def page_jobs(
+#: a related paper as a page shows it: (slug, title, first listing day)
+Link = tuple[str, str, date]
+#: from this many papers on, paper pages are rendered by worker processes (PAPER_WORKERS)
+PARALLEL_FROM = 20_000
+PAPER_WORKERS = 2
+#: papers a worker renders per task
+_CHUNK = 2_000
+
+
+def paper_pages(
+    papers: Sequence[Paper], links: Sequence[Sequence[Link]], site_url: str, pagefind: bool
+) -> list[tuple[str, str]]:
+    """The pages of `papers` as (path under docs/, Markdown); `links`: each one's related papers."""
+    macros = environment().get_template("paper.md.j2").module  # a macro call costs less than a template
+    page, head = macros.page, macros.head  # type: ignore[attr-defined]
+    pages = []
+    for paper, others in zip(papers, links, strict=True):
+        path = urls.paper_file(paper.slug)
+        record = paper.record if paper.record is not None and paper.record.resolved else None
+        description = text.snippet(paper.abstract, DESCRIPTION_LENGTH) or paper.title
+        url = f"{site_url}{urls.paper_url(paper.slug)}" if site_url else ""
+        matter = front_matter(
+            title=paper.title,
+            tags=paper.tags,
+            hide=("toc",),
+            template=LEAN_TEMPLATE,
+            head=str(head(paper, record, url, description, SITE_TITLE)),
+        )
+        pages.append((path, str(page(paper, record, others, base_of(path), pagefind, matter))))
+    return pages
+
+
+def _paper_files(
+    papers: Sequence[Paper], related: Mapping[str, Sequence[str]], site_url: str, pagefind: bool
+) -> Iterator[tuple[str, str]]:
+    """Every paper page, in order. A large archive's are rendered by PAPER_WORKERS processes
+    (started fresh: forking a process that may run threads is unsafe) while this one writes."""
+    link = {paper.slug: (paper.slug, paper.title, paper.listed) for paper in papers}
+    jobs = (
+        (chunk, [[link[slug] for slug in related.get(paper.slug, ())] for paper in chunk], site_url, pagefind)
+        for chunk in (papers[start : start + _CHUNK] for start in range(0, len(papers), _CHUNK))
+    )
+    if len(papers) < PARALLEL_FROM:
+        for job in jobs:
+            yield from paper_pages(*job)
+        return
+    with ProcessPoolExecutor(PAPER_WORKERS, mp_context=multiprocessing.get_context("forkserver")) as pool:
+        pending: deque[Future[list[tuple[str, str]]]] = deque()
+        for job in jobs:  # a few chunks ahead of the writing, not the whole site in memory
+            pending.append(pool.submit(paper_pages, *job))
+            if len(pending) > 2 * PAPER_WORKERS:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+def page_files(
     papers: Sequence[Paper], related: Mapping[str, Sequence[str]] | None = None, site_url: str = ""
-) -> list[PageJob]:
-    """The pages of :func:`render_pages` as jobs of a few pages each, in the same order.
-
-    The compiled templates are made here, once. The tags and days with their papers are made
-    by the first job that needs them (in each process that runs jobs: see write.write_jobs);
-    here, only how many pages they make."""
+) -> Iterator[tuple[str, str]]:
+    """Every generated page as (path under docs/, Markdown): papers, tags, days, archive, home."""
     env = environment()
-    counts = Counter(name for paper in papers for name in paper.tags)
-    tag_names = sorted(counts, key=lambda name: _tag_order(name, counts[name]))  # as group_tags
-    dates = sorted({source.listed for paper in papers for source in paper.sources})  # as group_days
-
-    @cache
-    def tags() -> list[Tag]:
-        return group_tags(papers)
-
-    @cache
-    def tag_pages_of(name: str) -> tuple[Tag, list[TagPage]]:
-        tag = next(tag for tag in tags() if tag.name == name)
-        return tag, tag_pages(tag)
-
-    @cache
-    def days() -> list[Day]:
-        return group_days(papers)
-
-    @cache
-    def links() -> dict[str, tuple[str, str, date]]:
-        """What a page shows of a related paper: (slug, title, first listing day)."""
-        return {paper.slug: (paper.slug, paper.title, paper.date) for paper in papers}
-
-    templates = {name: env.get_template(f"{name}.md.j2") for name in ("paper", "tag", "tags", "day", "archive", "home")}
+    templates = {name: env.get_template(f"{name}.md.j2") for name in ("tag", "tags", "day", "archive", "home")}
     pagefind = engine(len(papers)) == "pagefind"  # the markup Pagefind reads, only where it is used
+    yield from _paper_files(papers, related or {}, site_url, pagefind)
 
-    paper_page = templates["paper"].module.page  # the page macro (see paper.md.j2)
-    paper_head = templates["paper"].module.head
-    related_of: Mapping[str, Sequence[str]] = related or {}
-
-    def paper_pages(chunk: Sequence[Paper]) -> list[tuple[str, str]]:
-        pages = []
-        link = links()
-        for paper in chunk:
-            path = f"papers/{paper.slug}.md"
-            others = [link[slug] for slug in related_of.get(paper.slug, ())]
-            record = paper.record if paper.record is not None and paper.record.resolved else None
-            description = text.snippet(paper.abstract, DESCRIPTION_LENGTH) or paper.title
-            url = f"{site_url}papers/{paper.slug}/" if site_url else ""
-            head = str(paper_head(paper, record, url, description, SITE_TITLE))
-            matter = front_matter(title=paper.title, tags=paper.tags, hide=("toc",), template=LEAN_TEMPLATE, head=head)
-            pages.append((path, str(paper_page(paper, record, others, base_of(path), pagefind, matter))))
-        return pages
-
-    def tag_page(name: str, index: int) -> list[tuple[str, str]]:
-        tag, pages = tag_pages_of(name)
-        page = pages[index]
-        path = f"tags/{tag.slug}/index.md" if page.number is None else f"tags/{tag.slug}/page-{page.number}.md"
-        title = tag.name if page.number is None else f"{tag.name} (page {page.number})"
-        feed = tag_feed_path(tag.name)
-        return [
-            (
-                path,
-                templates["tag"].render(
-                    tag=tag,
-                    page=page,
-                    base=base_of(path),
-                    feed=feed,
-                    front_matter=front_matter(
-                        title=title,
-                        description=f"{tag.count} papers on {tag.name} listed on Hugging Face Papers, newest first.",
-                        hide=["toc"],
-                        search=NOT_INDEXED,
-                        feed=feed,
-                        feed_title=f"Paper Archive: {tag.name}",
-                        template=LEAN_TEMPLATE,
-                    ),
-                ),
+    tags = group_tags(papers)
+    for tag in tags:
+        feed = tag_feed_path(tag.label)
+        for page in tag_pages(tag):
+            path = urls.tag_file(tag.slug, page.number)
+            title = tag.label if page.number is None else f"{tag.label} (page {page.number})"
+            matter = front_matter(
+                title=title,
+                description=f"{tag.count} papers on {tag.label} listed on Hugging Face Papers, newest first.",
+                hide=["toc"],
+                search=NOT_INDEXED,
+                feed=feed,
+                feed_title=f"Paper Archive: {tag.label}",
+                template=LEAN_TEMPLATE,
             )
-        ]
+            yield path, templates["tag"].render(tag=tag, page=page, base=base_of(path), feed=feed, front_matter=matter)
+    matter = front_matter(False, title="Tags", hide=["toc"], search=NOT_INDEXED)
+    yield urls.TAGS_FILE, templates["tags"].render(tags=tags, front_matter=matter)
 
-    def tags_page() -> list[tuple[str, str]]:
-        return [
-            (
-                "tags/index.md",
-                templates["tags"].render(
-                    tags=tags(), front_matter=front_matter(False, title="Tags", hide=["toc"], search=NOT_INDEXED)
-                ),
-            )
-        ]
-
-    def day_page(index: int) -> list[tuple[str, str]]:
-        day = days()[index]
-        path = f"archive/{text.day_path(day.date)}.md"
-        return [
-            (
-                path,
-                templates["day"].render(
-                    day=day,
-                    base=base_of(path),
-                    front_matter=front_matter(
-                        title=text.long_date(day.date),
-                        description=f"The {len(day.papers)} papers listed on Hugging Face Papers on "
-                        f"{text.long_date(day.date)}.",
-                        hide=["toc"],
-                        search=NOT_INDEXED,
-                        template=LEAN_TEMPLATE,
-                    ),
-                ),
-            )
-        ]
-
-    def archive_page() -> list[tuple[str, str]]:
-        return [
-            (
-                "archive/index.md",
-                templates["archive"].render(
-                    years=group_years(days()),
-                    days=days(),
-                    total_papers=len(papers),
-                    front_matter=front_matter(False, title="Archive", search=NOT_INDEXED),
-                ),
-            )
-        ]
-
-    def home_page() -> list[tuple[str, str]]:
-        return [
-            (
-                "index.md",
-                templates["home"].render(
-                    total_papers=len(papers),
-                    days=days(),
-                    tags=tags(),
-                    top_tags=tags()[:HOME_TAGS],
-                    latest=days()[-1] if days() else None,
-                    front_matter=front_matter(False, title="Home", hide=["toc"], search=NOT_INDEXED),
-                ),
-            )
-        ]
-
-    jobs: list[PageJob] = [
-        partial(paper_pages, papers[start : start + PAPERS_PER_JOB]) for start in range(0, len(papers), PAPERS_PER_JOB)
-    ]
-    jobs += [partial(tag_page, name, index) for name in tag_names for index in range(_tag_page_count(counts[name]))]
-    jobs.append(tags_page)
-    jobs += [partial(day_page, index) for index in range(len(dates))]
-    jobs += [archive_page, home_page]
-    return jobs
+    days = group_days(papers)
+    for day in days:
+        path = urls.day_file(day.listed)
+        matter = front_matter(
+            title=text.long_date(day.listed),
+            description=f"The {len(day.papers)} papers listed on Hugging Face Papers on {text.long_date(day.listed)}.",
+            hide=["toc"],
+            search=NOT_INDEXED,
+            template=LEAN_TEMPLATE,
+        )
+        yield path, templates["day"].render(day=day, base=base_of(path), front_matter=matter)
+    yield (
+        urls.ARCHIVE_FILE,
+        templates["archive"].render(
+            years=group_years(days),
+            days=days,
+            total_papers=len(papers),
+            front_matter=front_matter(False, title="Archive", search=NOT_INDEXED),
+        ),
+    )
+    yield (
+        urls.HOME_FILE,
+        templates["home"].render(
+            total_papers=len(papers),
+            days=days,
+            tags=tags,
+            top_tags=tags[:HOME_TAGS],
+            latest=days[-1] if days else None,
+            front_matter=front_matter(False, title="Home", hide=["toc"], search=NOT_INDEXED),
+        ),
+    )

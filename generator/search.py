@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Literal
 
+from . import urls
 from .api import encode
 from .model import Paper
 
@@ -32,13 +33,13 @@ def engine(papers: int) -> Engine:
 
 def engine_of_docs(docs: Path) -> Engine:
     """The engine for the pages the generator wrote into a docs folder."""
-    folder = docs / "papers"
+    folder = docs / urls.PAPERS
     count = sum(1 for entry in folder.iterdir() if entry.name.endswith(".md")) if folder.is_dir() else 0
     return engine(count)
 
 
 #: the values of the search filters, for the Pagefind search box (docs/javascripts/pagefind-search.js)
-FILTERS_PATH = "api/filters.json"
+FILTERS_PATH = urls.API_FILTERS
 
 
 def filter_values(papers: Iterable[Paper]) -> bytes:
@@ -53,14 +54,14 @@ def filter_values(papers: Iterable[Paper]) -> bytes:
     code = 0
     for paper in papers:
         tags.update(paper.tags)
-        years[str(paper.date.year)] += 1
+        years[str(paper.listed.year)] += 1
         code += has_code(paper)
     document = {"tag": dict(sorted(tags.items())), "year": dict(sorted(years.items())), "code": {"yes": code}}
     return encode(document)
 
 
 #: the slugs of the papers with code, for the "with code" filter of Material's search
-CODE_PATH = "api/code.json"
+CODE_PATH = urls.API_CODE
 
 
 def has_code(paper: Paper) -> bool:

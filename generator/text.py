@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -16,14 +15,6 @@ MONTH_NAMES = (
 # A URL runs to whitespace or a character that cannot be part of one in running text.
 _URL = re.compile(r"\bhttps?://[^\s<>\"'`{}|\\^]+", re.IGNORECASE)
 _TRAILING = ".,;:!?'\")]}"
-
-
-@lru_cache(maxsize=1 << 14)
-def day_path(day: date) -> str:
-    """ "2026/05/30": where a listing day's page is under archive/ (what
-    ``day.strftime("%Y/%m/%d")`` gives, computed once per day: strftime takes ~1.3 µs, and
-    every paper page asks for its day)."""
-    return f"{day.year}/{day.month:02d}/{day.day:02d}"
 
 
 def long_date(day: date) -> str:
@@ -40,16 +31,6 @@ def split_url(match: str) -> tuple[str, str]:
             break
         url = url[:-1]
     return url, match[len(url) :]
-
-
-def links_in(text: str) -> list[str]:
-    """The http(s) URLs in a text, in order, without duplicates."""
-    seen: dict[str, None] = {}
-    for match in _URL.finditer(text):
-        url, _ = split_url(match.group())
-        if "://" in url and not url.endswith("://"):
-            seen.setdefault(url, None)
-    return list(seen)
 
 
 def linkify(text: str) -> Markup:

@@ -27,17 +27,17 @@ import fcntl
 import os
 import shutil
 import stat
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import parallel
+from . import urls
 from .errors import ArchiveError, OutputError
 
 #: what the generator owns under docs/: the home page and these folders.
-OWNED_FILES = ("index.md",)
-OWNED_DIRS = ("papers", "tags", "archive", "feeds", "api")
+OWNED_FILES = (urls.HOME_FILE,)
+OWNED_DIRS = (urls.PAPERS, urls.TAGS, urls.DAYS, urls.FEEDS, urls.API)
 #: the files the last build wrote (dot files: MkDocs leaves them out of the site)
 MANIFEST = ".generated"
 PENDING = ".generated.pending"
@@ -177,14 +177,13 @@ def _recover(docs: Path, temporary: Iterable[str]) -> None:
 
 # --- writing ----------------------------------------------------------------------------
 
+#: generated files: (path under docs/, content)
 Files = Iterable[tuple[str, str | bytes]]
-#: a part of the site that can be produced on its own: a function giving some of its files
-Job = Callable[[], Files]
 
 
 @dataclass(frozen=True)
 class _Staged:
-    """What one process staged: every file it was given, and those it wrote."""
+    """What was staged: every file given, and those written."""
 
     generated: frozenset[str]
     temporary: tuple[tuple[str, str], ...]  # (temporary file, final file), renamed at the end
@@ -197,28 +196,6 @@ def write_site(docs: Path, files: Files) -> WriteReport:
     `files` may be produced lazily: each changed file is staged as soon as it comes, so the
     content of the whole site never has to be in memory at once.
     """
-    return _write(docs, lambda stage: [stage(files)])
-
-
-def write_jobs(docs: Path, jobs: Sequence[Job], workers: int | None = None) -> WriteReport:
-    """:func:`write_site` for the files of `jobs`, produced and staged by `workers` processes
-    at the same time (default: :func:`generator.parallel.workers`), each taking the next job
-    not yet taken (two processes start from either end of `jobs`: see parallel.share).
-
-    The files and the report are the same whatever the number of processes: only the renames
-    into place, done once every process has staged its files, touch docs/.
-    """
-    parts = max(1, min(parallel.workers() if workers is None else workers, len(jobs)))
-
-    def run(stage: Callable[[Files], _Staged]) -> list[_Staged]:
-        return parallel.share(
-            jobs, parts, lambda _number, taken: stage(item for job in taken for item in job()), _unstage
-        )
-
-    return _write(docs, run)
-
-
-def _write(docs: Path, run: Callable[[Callable[[Files], _Staged]], list[_Staged]]) -> WriteReport:
     with locked(docs):
         check_owned(docs)
         before, temporary = _scan(docs)
@@ -227,42 +204,31 @@ def _write(docs: Path, run: Callable[[Callable[[Files], _Staged]], list[_Staged]
         root = os.fspath(docs)
         # Owned folders absent from docs/ are staged whole: folder -> its temporary folder.
         fresh = {folder: f"{root}/{folder}{TEMP_SUFFIX}" for folder in OWNED_DIRS if _lstat_mode(docs / folder) is None}
-        parts: list[_Staged] = []
+        staged = _Staged(frozenset(), (), 0)
         try:
-            parts = run(lambda files: _stage(root, before, fresh, files))
-            generated = frozenset().union(*(part.generated for part in parts))
-            if len(generated) < sum(len(part.generated) for part in parts):
-                twice = sorted(path for path in generated if sum(path in part.generated for part in parts) > 1)
-                raise ArchiveError(f"refusing to write {twice[0]!r}: not a generated path, or written twice")
+            staged = _stage(root, before, fresh, files)
             # what this build may leave in docs/ if it is killed from here on: its files and
             # the recorded ones it has not deleted yet
-            _write_text(docs / PENDING, _listing(generated | (recorded & before)))
+            _write_text(docs / PENDING, _listing(staged.generated | (recorded & before)))
         except BaseException as error:
-            _unstage(parts)
-            _recover(docs, _scan(docs)[1])  # also what a worker process that died had staged
+            _unstage(staged)
+            _recover(docs, _scan(docs)[1])
             if isinstance(error, OSError):
                 raise _output_error(error, docs / PENDING) from None
             raise
         try:
-            return _commit(docs, parts, fresh, before, recorded, generated)
+            return _commit(docs, staged, fresh, before, recorded)
         except OSError as error:
             raise _output_error(
                 error, docs, "; the build stopped half-way (docs/ is marked unfinished): run it again"
             ) from None
 
 
-def _commit(
-    docs: Path,
-    parts: list[_Staged],
-    fresh: dict[str, str],
-    before: set[str],
-    recorded: set[str],
-    generated: frozenset[str],
-) -> WriteReport:
+def _commit(docs: Path, staged: _Staged, fresh: dict[str, str], before: set[str], recorded: set[str]) -> WriteReport:
     """Step 2: move the staged files into place, delete the stale ones, record the manifest."""
-    for part in parts:
-        for temporary, target in part.temporary:
-            os.replace(temporary, target)  # noqa: PTH105 - once per file: plain strings, no Path objects
+    generated = staged.generated
+    for temporary, target in staged.temporary:
+        os.replace(temporary, target)  # noqa: PTH105 - once per file: plain strings, no Path objects
     for folder, temporary_root in fresh.items():
         if _lstat_mode(Path(temporary_root)) is not None:
             Path(temporary_root).rename(docs / folder)
@@ -273,7 +239,7 @@ def _commit(
         _remove_empty_dirs(docs)
     _write_text(docs / MANIFEST, _listing(generated))
     (docs / PENDING).unlink()
-    written = sum(len(part.temporary) + part.fresh for part in parts)
+    written = len(staged.temporary) + staged.fresh
     foreign = tuple(sorted(before - recorded - generated))
     return WriteReport(written=written, unchanged=len(generated) - written, deleted=len(stale), foreign=foreign)
 
@@ -310,17 +276,16 @@ def _stage(root: str, before: set[str], fresh: dict[str, str], files: Files) -> 
             staged.append((target + TEMP_SUFFIX, target))  # before writing: removed if that fails
             _write_file(target + TEMP_SUFFIX, data)
     except BaseException as error:
-        _unstage([_Staged(frozenset(), tuple(staged), 0)])
+        _unstage(_Staged(frozenset(), tuple(staged), 0))
         if isinstance(error, OSError):
             raise _output_error(error, f"{root}/{relative}") from None
         raise
     return _Staged(frozenset(generated), tuple(staged), fresh_files)
 
 
-def _unstage(parts: Iterable[_Staged]) -> None:
-    for part in parts:
-        for temporary, _ in part.temporary:
-            Path(temporary).unlink(missing_ok=True)
+def _unstage(staged: _Staged) -> None:
+    for temporary, _ in staged.temporary:
+        Path(temporary).unlink(missing_ok=True)
 
 
 def _lstat_mode(path: Path) -> int | None:

@@ -77,6 +77,7 @@ from generator.search import engine_of_docs, papers_with_code
 from generator.sitemaps import split_sitemap
 from generator.siteurl import SiteUrlError, check_site_url
 from generator.slugs import slug_of
+from generator.urls import PAPERS
 from generator.write import PENDING, TEMP_SUFFIX
 
 #: In a generated page, what follows this line is never searched (see HtmlPage).
@@ -371,7 +372,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     if config.extra["search_engine"] != "pagefind":
         return
     result = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", config.site_dir, "--glob", "papers/**/*.html", "--silent"],
+        [sys.executable, "-m", "pagefind", "--site", config.site_dir, "--glob", f"{PAPERS}/**/*.html", "--silent"],
         capture_output=True,
         text=True,
         check=False,

@@ -72,7 +72,7 @@ def check(papers: list[Paper], site_url: str, related: dict[str, tuple[str, ...]
     index = load(files, INDEX)
     assert index["version"] == API_VERSION
     assert index["count"] == len(papers)
-    assert index["updated"] == max(p.date for p in papers).isoformat()
+    assert index["updated"] == max(p.listed for p in papers).isoformat()
     assert index["site_url"] == site_url
     by_slug = {p.slug: p for p in papers}
 
@@ -95,7 +95,7 @@ def check(papers: list[Paper], site_url: str, related: dict[str, tuple[str, ...]
         for ref in document["relisted"]:
             p = by_slug[ref["slug"]]
             assert day["date"] in [d.isoformat() for d in p.dates[1:]]
-            assert ref == {"slug": p.slug, "title": p.title, "date": p.date.isoformat()}
+            assert ref == {"slug": p.slug, "title": p.title, "date": p.listed.isoformat()}
     assert set(seen) == set(by_slug)
     for slug, record in seen.items():
         p = by_slug[slug]
@@ -104,7 +104,7 @@ def check(papers: list[Paper], site_url: str, related: dict[str, tuple[str, ...]
             "title": p.title,
             "abstract": p.abstract,
             "tags": list(p.tags),
-            "date": p.date.isoformat(),
+            "date": p.listed.isoformat(),
             "dates": [d.isoformat() for d in p.dates],
             "url": f"{site_url}papers/{p.slug}/",
             "related": list((related or {}).get(slug, ())),
@@ -123,7 +123,7 @@ def check(papers: list[Paper], site_url: str, related: dict[str, tuple[str, ...]
         assert document["count"] == entry["count"] == len(members) == len(document["papers"])
         assert document["name"] == entry["name"] and document["slug"] == entry["slug"]
         assert [ref["slug"] for ref in document["papers"]] == [
-            p.slug for p in sorted(members, key=lambda p: (-p.date.toordinal(), p.slug))
+            p.slug for p in sorted(members, key=lambda p: (-p.listed.toordinal(), p.slug))
         ]
     expected = {INDEX} | {day_path(d) for p in papers for d in p.dates} | {tag_path(t) for t in tags}
     assert set(files) == expected

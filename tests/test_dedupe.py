@@ -73,7 +73,7 @@ def test_archive_merges_listings_and_keeps_every_source() -> None:
             Source("2026-05-30-a.txt", 3, date(2026, 5, 30)),
             Source("2026-06-02-b.txt", 7, date(2026, 6, 2)),
         )
-        assert paper.date == date(2026, 5, 30)
+        assert paper.listed == date(2026, 5, 30)
         assert paper.dates == (date(2026, 5, 30), date(2026, 6, 2))
 
 

@@ -92,7 +92,7 @@ def real_pages() -> list[str]:
         f"papers/{papers[-1].slug}/",
         f"tags/{tags[0].slug}/",  # the smallest tag and the largest
         f"tags/{tags[-1].slug}/",
-        *(f"archive/{day.date.strftime('%Y/%m/%d')}/" for day in days),
+        *(f"archive/{day.listed.strftime('%Y/%m/%d')}/" for day in days),
     ]
 
 

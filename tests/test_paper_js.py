@@ -131,8 +131,8 @@ def test_a_paper_page_shows_its_links_and_entry(page: Page, base_url: str) -> No
     assert headings == ["Related papers", "Find this paper", "Sources", "Cite"]
     entry = page.locator("#bibtex").text_content() or ""
     url = page.locator('link[rel="canonical"]').get_attribute("href")
-    assert entry == bibtex(page, paper.slug, paper.title, url or "", paper.date.isoformat())
+    assert entry == bibtex(page, paper.slug, paper.title, url or "", paper.listed.isoformat())
     assert (
         entry.startswith(f"@misc{{{paper.slug},\n")
-        and f"note = {{Listed on Hugging Face Papers, {paper.date.isoformat()}}}" in entry
+        and f"note = {{Listed on Hugging Face Papers, {paper.listed.isoformat()}}}" in entry
     )

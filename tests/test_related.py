@@ -129,15 +129,6 @@ def test_matches_brute_force(
     assert related_papers(ordered) == related
 
 
-def test_blocks_shared_out_among_processes_give_the_same(
-    archive: tuple[Paper, ...], related: dict[str, tuple[str, ...]], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(related_module, "PARALLEL_FROM", 0)
-    monkeypatch.setattr(related_module, "BLOCK_WORK", 20_000)
-    monkeypatch.setenv("PA_WORKERS", "2")
-    assert related_papers(archive) == related
-
-
 def test_few_candidate_terms_still_find_nearly_all(
     archive: tuple[Paper, ...], related: dict[str, tuple[str, ...]], monkeypatch: pytest.MonkeyPatch
 ) -> None:

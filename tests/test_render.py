@@ -9,8 +9,8 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.render import TAG_PAGE_SIZE, Tag, base_of, front_matter, tag_pages
-from generator.text import day_path
+from generator.render import TAG_PAGE_SIZE, TagGroup, base_of, front_matter, tag_pages
+from generator.urls import day_path
 from tests._papers import paper
 
 
@@ -46,9 +46,9 @@ def test_front_matter_keeps_any_title_as_escaped_text(title: str) -> None:
     assert data["generated"] == "html"
 
 
-def tag_of(count: int) -> Tag:
+def tag_of(count: int) -> TagGroup:
     oldest_first = tuple(paper(f"p{i:04d}") for i in range(count))
-    return Tag("Topic", "topic", oldest_first[::-1])
+    return TagGroup("Topic", "topic", oldest_first[::-1])
 
 
 @pytest.mark.parametrize("count", [1, TAG_PAGE_SIZE, TAG_PAGE_SIZE + 1, 250, 3 * TAG_PAGE_SIZE, 1234])
@@ -92,3 +92,19 @@ def test_front_matter_reads_back_any_text(text: str) -> None:
         "search": {"exclude": True},
         "links": [{"to": text}],
     }
+
+
+def test_paper_pages_rendered_by_worker_processes_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large archive's paper pages come from a process pool (render.PARALLEL_FROM): the
+    same pages, in the same order, as rendered in this process."""
+    from generator import render
+    from generator.archive import load_archive
+    from generator.related import related_papers
+    from tests._papers import _ROOT
+
+    papers = load_archive(_ROOT / "dumps").papers[:150]
+    related = related_papers(papers)
+    serial = list(render.page_files(papers, related, "https://example.org/"))
+    monkeypatch.setattr(render, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(render, "_CHUNK", 40)
+    assert list(render.page_files(papers, related, "https://example.org/")) == serial
