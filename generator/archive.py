@@ -13,10 +13,10 @@ from pathlib import Path
 from . import slugs
 from .dedupe import Merged, merge
 from .dumps import read_dumps
+from .matching import Matcher, score_paper
 from .model import Dump, Notice, Paper
 from .permalinks import read_permalinks
 from .records import Record, read_records
-from .matching import Matcher, score_paper
 from .tagging import candidates, choose_tags, spelled
 from .taxonomy import NO_OVERRIDES, Overrides, Taxonomy
 
