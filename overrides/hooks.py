@@ -40,6 +40,11 @@
   index are HTML-escaped, as Material escapes the titles and text it indexes.
 - The site's address (site_url, from $SITE_URL) is checked by generator.siteurl: every page
   prints it.
+- Page cache ($PA_PAGE_CACHE, a folder; `python -m generator site` sets it): a generated page
+  whose inputs are those of a page built before is not rendered again; its HTML comes from the
+  cache (generator.pagecache says what a page's key covers), the page's template being
+  pa-cached.html (empty) while MkDocs goes through it as through every page (its search index,
+  sitemap and tags need them all). The output is the same, byte for byte, as without the cache.
 - Search: small archives keep Material's lunr search; from generator.search.PAGEFIND_FROM
   papers on, pages stay out of Material's index, the search box is driven by Pagefind
   (docs/javascripts/pagefind-search.js) and the Pagefind index is built after the site, its
@@ -50,12 +55,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import secrets
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from html import escape, unescape
 from pathlib import Path
 from typing import Any
@@ -70,14 +77,16 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils import get_relative_url
 
+from generator import pagecache
 from generator.api import gzip_bytes
 from generator.pagefind import sort_filters
 from generator.search import engine_of_docs, papers_with_code
 from generator.sitemaps import split_sitemap
 from generator.siteurl import SiteUrlError, check_site_url
 from generator.slugs import slug_of
-from generator.write import PENDING, TEMP_SUFFIX
+from generator.write import OWNED_DIRS, OWNED_FILES, PENDING, TEMP_SUFFIX
 
 #: In a generated page, what follows this line is never searched (see HtmlPage).
 SEARCH_END = "<!-- search end -->\n"
@@ -104,9 +113,80 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         check_site_url(config.site_url or "")
     except SiteUrlError as error:
         raise BuildError(f"mkdocs.yml's site_url: {error}") from error
-    config.extra["search_engine"] = engine_of_docs(Path(config.docs_dir))
-    config.extra["papers_with_code"] = papers_with_code(Path(config.docs_dir))
+    engine = engine_of_docs(Path(config.docs_dir))
+    config.extra["search_engine"] = engine
+    with_code = papers_with_code(Path(config.docs_dir))
+    # Pagefind's search box only asks whether there are any (overrides/partials/search.html);
+    # Material's shows how many. `extra` holds only what the pages print: every page depends
+    # on it (generator.pagecache), and the count changes with nearly every dump.
+    config.extra["papers_with_code"] = with_code if engine != "pagefind" else min(with_code, 1)
+    _start_cache(config)
     return config
+
+
+@dataclass
+class _Cache:
+    """The page cache of this build (see generator.pagecache)."""
+
+    store: pagecache.PageCache
+    fingerprint: str
+    #: every page's key, by source path (made when its source is read)
+    keys: dict[str, str] = field(default_factory=dict)
+    #: the pages taken from the cache: source path -> (key, base URL, lean)
+    hits: dict[str, tuple[str, str, bool]] = field(default_factory=dict)
+    #: the pages rendered that may be cached: source path -> (key, the file MkDocs writes)
+    fresh: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: of those, the lean ones (their HTML names their depth's chrome script)
+    lean: set[str] = field(default_factory=set)
+
+
+_cache: _Cache | None = None
+CACHED_TEMPLATE = "pa-cached.html"
+
+
+def _start_cache(config: MkDocsConfig) -> None:
+    global _cache  # one per build
+    _cache = None
+    folder = os.environ.get("PA_PAGE_CACHE", "").strip()
+    if not folder:
+        return
+    docs = Path(config.docs_dir)
+    overrides = Path(config.theme.custom_dir) if config.theme.custom_dir else Path(__file__).parent
+    settings = {
+        "site_url": config.site_url,
+        "extra": dict(config.extra),
+        "use_directory_urls": config.use_directory_urls,
+        "hooks": sorted(Path(path).name for path in config.hooks),
+    }
+    code = [overrides, Path(__file__), Path(pagecache.__file__).parent]
+    print_ = pagecache.fingerprint(Path(config.config_file_path), settings, code, docs, (*OWNED_DIRS, *OWNED_FILES))
+    _cache = _Cache(pagecache.PageCache(Path(folder)), print_)
+    _quiet_skipped_pages()
+
+
+class _SkippedPages(logging.Filter):
+    """MkDocs logs every page whose output is empty: the cached pages, which the hooks write."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if _cache is not None and message.startswith("Page skipped: '"):
+            return message[len("Page skipped: '") :].partition("'")[0] not in _cache.hits
+        return True
+
+
+def _quiet_skipped_pages() -> None:
+    logger = logging.getLogger("mkdocs.commands.build")
+    if not any(isinstance(item, _SkippedPages) for item in logger.filters):
+        logger.addFilter(_SkippedPages())
+
+
+def on_page_read_source(page: Page, config: MkDocsConfig) -> str | None:
+    """The page's source, as MkDocs reads it; with the page cache, its key too."""
+    if _cache is None:
+        return None
+    source = page.file.content_string
+    _cache.keys[page.file.src_uri] = pagecache.page_key(_cache.fingerprint, page.file.src_uri, source)
+    return source
 
 
 _PER_DEPTH: dict[tuple[str, str, tuple[Any, ...]], Markup] = {}
@@ -284,10 +364,13 @@ def chrome_script(fragments: dict[str, str]) -> str:
 def chrome_file(base_url: str) -> tuple[str, str]:
     """The name and content of the chrome script of the lean pages at one depth (frozen once used)."""
     if base_url not in _CHROME_FILES:
-        script = chrome_script(_CHROME.get(base_url, {}))
-        digest = hashlib.sha256(script.encode()).hexdigest()[:8]
-        _CHROME_FILES[base_url] = (f"chrome.{digest}.js", script)
+        _CHROME_FILES[base_url] = chrome_file_of(chrome_script(_CHROME.get(base_url, {})))
     return _CHROME_FILES[base_url]
+
+
+def chrome_file_of(script: str) -> tuple[str, str]:
+    """A chrome script's name (its content's hash) and content."""
+    return f"chrome.{hashlib.sha256(script.encode()).hexdigest()[:8]}.js", script
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -321,9 +404,27 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, **kwargs: Any) -> str:
     if page.meta.get("generated") == "html":
         page.__class__ = HtmlPage
+        if _cache is not None:
+            _look_up(page)
     if config.extra["search_engine"] == "pagefind":
         page.meta["search"] = {"exclude": True}  # Material's index stays empty
     return markdown
+
+
+def _look_up(page: Page) -> None:
+    """Take a generated page from the cache when it holds it (with its depth's chrome script,
+    if the page names one), else mark it to be stored once built."""
+    assert _cache is not None
+    src = page.file.src_uri
+    key = _cache.keys[src]
+    base_url = get_relative_url(".", page.url)
+    lean = _cache.store.kind(key)
+    chrome = _cache.store.chrome(pagecache.chrome_key(_cache.fingerprint, base_url))
+    if lean is None or (lean and not chrome.is_file()):
+        _cache.fresh[src] = (key, page.file.abs_dest_path)
+        return
+    _cache.hits[src] = (key, base_url, lean)
+    page.meta["template"] = CACHED_TEMPLATE
 
 
 _VERBATIM = re.compile(r"(<(pre|textarea|script)\b.*?</\2>)", re.DOTALL | re.IGNORECASE)
@@ -350,8 +451,16 @@ def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, n
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    if _cache is not None and page.file.src_uri in _cache.hits:
+        key, _, lean = _cache.hits[page.file.src_uri]
+        if output:
+            raise BuildError(f"{page.file.src_uri}: {CACHED_TEMPLATE} is not empty")
+        _cache.store.link_out(key, lean, Path(page.file.abs_dest_path))
+        return ""  # MkDocs writes nothing
     base_url = _AWAITING_CHROME.pop(page.file.src_uri, None)
     if base_url is not None:
+        if _cache is not None:
+            _cache.lean.add(page.file.src_uri)
         slot = f"{base_url}/assets/javascripts/{_chrome_placeholder}"
         at = output.find(slot)
         if at < 0 or output.find(slot, at + 1) >= 0:
@@ -366,10 +475,18 @@ def on_post_build(config: MkDocsConfig) -> None:
         if chrome_script(_CHROME[base_url]) != script:
             raise BuildError(f"the lean pages at {base_url!r} do not share the same blocks")
         (folder / name).write_text(script, encoding="utf-8")
+    if _cache is not None:
+        _cached_chrome(folder)
     write_sitemaps(Path(config.site_dir), config.site_url or "")
     write_feed_sitemaps(Path(config.site_dir))
-    if config.extra["search_engine"] != "pagefind":
-        return
+    if config.extra["search_engine"] == "pagefind":
+        write_pagefind(config)
+    if _cache is not None:
+        _store_cache()
+
+
+def write_pagefind(config: MkDocsConfig) -> None:
+    """Pagefind's index of the paper pages, its filters put in order (generator.pagefind)."""
     result = subprocess.run(
         [sys.executable, "-m", "pagefind", "--site", config.site_dir, "--glob", "papers/**/*.html", "--silent"],
         capture_output=True,
@@ -382,6 +499,42 @@ def on_post_build(config: MkDocsConfig) -> None:
         sort_filters(Path(config.site_dir) / "pagefind")  # the same index for the same site
     except (OSError, ValueError) as error:
         raise BuildError(f"pagefind's index: {error}") from error
+
+
+def _cached_chrome(folder: Path) -> None:
+    """Write the chrome script of each depth whose lean pages all came from the cache; where
+    some were rendered too, check that the cached script is the one they name."""
+    assert _cache is not None
+    for base_url in sorted({base_url for _, base_url, lean in _cache.hits.values() if lean}):
+        script = _cache.store.read_chrome(pagecache.chrome_key(_cache.fingerprint, base_url))
+        if script is None:
+            raise BuildError(f"the page cache lost the chrome script of {base_url!r}: remove {_cache.store.root}")
+        name, built = _CHROME_FILES.get(base_url) or chrome_file_of(script)
+        if built != script:
+            raise BuildError(f"the page cache's chrome script of {base_url!r} is not this build's")
+        (folder / name).write_text(script, encoding="utf-8")
+
+
+def _store_cache() -> None:
+    """Keep this build's pages in the cache (each depth's chrome script first, so no entry of a
+    lean page is ever without it) and drop the entries it did not use."""
+    assert _cache is not None
+    store, print_ = _cache.store, _cache.fingerprint
+    chromes = {pagecache.chrome_key(print_, base_url) for _, base_url, lean in _cache.hits.values() if lean}
+    for base_url, (_, script) in sorted(_CHROME_FILES.items()):
+        key = pagecache.chrome_key(print_, base_url)
+        store.store_chrome(key, script)
+        chromes.add(key)
+    pages = {key for key, _, _ in _cache.hits.values()}
+    for src, (key, built) in _cache.fresh.items():
+        if Path(built).is_file():
+            store.store_page(key, src in _cache.lean, Path(built))
+            pages.add(key)
+    removed = store.prune(pages, chromes)
+    logging.getLogger("mkdocs.hooks.page_cache").info(
+        f"Page cache: {len(_cache.hits)} pages from the cache, {len(_cache.fresh)} rendered and stored,"
+        f" {removed} stale entries removed"
+    )
 
 
 def write_sitemaps(site: Path, site_url: str) -> None:
