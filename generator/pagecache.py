@@ -143,7 +143,7 @@ class PageCache:
     def link_out(self, key: str, lean: bool, target: Path) -> None:
         """Put the page of `key` at `target` (a path no file holds yet)."""
         target.parent.mkdir(parents=True, exist_ok=True)
-        _link_or_copy(self.html(key, lean), target)
+        link_or_copy(self.html(key, lean), target)
 
     def store_page(self, key: str, lean: bool, built: Path) -> None:
         _install(built, self.html(key, lean))
@@ -171,7 +171,7 @@ class PageCache:
         return removed
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
+def link_or_copy(source: Path, target: Path) -> None:
     try:
         os.link(source, target)
     except OSError:  # another file system, or links not allowed: a copy
@@ -183,5 +183,5 @@ def _install(source: Path, entry: Path) -> None:
     entry.parent.mkdir(parents=True, exist_ok=True)
     temporary = entry.with_name(entry.name + TEMPORARY)
     temporary.unlink(missing_ok=True)
-    _link_or_copy(source, temporary)
+    link_or_copy(source, temporary)
     temporary.replace(entry)

@@ -74,7 +74,7 @@ from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import BuildError
 from mkdocs.plugins import event_priority
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
@@ -138,6 +138,8 @@ class _Cache:
     fresh: dict[str, tuple[str, str]] = field(default_factory=dict)
     #: of those, the lean ones (their HTML names their depth's chrome script)
     lean: set[str] = field(default_factory=set)
+    #: every page, in MkDocs' order, when cached pages are left out of its build (the sitemap's)
+    order: list[File] | None = None
 
 
 _cache: _Cache | None = None
@@ -182,7 +184,7 @@ def _quiet_skipped_pages() -> None:
 
 def on_page_read_source(page: Page, config: MkDocsConfig) -> str | None:
     """The page's source, as MkDocs reads it; with the page cache, its key too."""
-    if _cache is None:
+    if _cache is None or page.file.src_uri in _cache.keys:
         return None
     source = page.file.content_string
     _cache.keys[page.file.src_uri] = pagecache.page_key(_cache.fingerprint, page.file.src_uri, source)
@@ -382,7 +384,50 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             f"{docs / (leftover or PENDING)}: the generator was stopped while writing {docs}; "
             "run `python -m generator build` again before building the site"
         )
+    if _cache is not None and config.extra["search_engine"] == "pagefind":
+        _leave_cached_pages(files, config)
     return files
+
+
+class CachedPage(File):
+    """A page's HTML from the page cache, which MkDocs puts in the site as it does a static
+    file (a hard link to the entry, or a copy)."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        assert self.abs_src_path is not None
+        target = Path(self.abs_dest_path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        pagecache.link_or_copy(Path(self.abs_src_path), target)
+
+
+def _leave_cached_pages(files: Files, config: MkDocsConfig) -> None:
+    """Pages the cache holds are left out of MkDocs' build (excluded, as drafts are) and their
+    cached HTML is copied into the site as a static file instead: MkDocs then neither reads nor
+    renders them. Only with Pagefind, whose index is made from the site's files: Material's
+    search (lunr) needs every page's text, so there the cached pages go through MkDocs
+    (pa-cached.html). The sitemap still lists them, in their place (on_template_context)."""
+    assert _cache is not None
+    _cache.order = files.documentation_pages()
+    for file in _cache.order:
+        key = pagecache.page_key(_cache.fingerprint, file.src_uri, file.content_string)
+        _cache.keys[file.src_uri] = key
+        base_url = get_relative_url(".", file.url)
+        lean = _cache.store.kind(key)
+        if lean is None or (
+            lean and not _cache.store.chrome(pagecache.chrome_key(_cache.fingerprint, base_url)).is_file()
+        ):
+            continue
+        _cache.hits[file.src_uri] = (key, base_url, lean)
+        file.inclusion = InclusionLevel.EXCLUDED
+        Page(None, file, config)  # for the sitemap
+        files.append(CachedPage.generated(config, file.dest_uri, abs_src_path=str(_cache.store.html(key, lean))))
+
+
+def on_template_context(context: dict[str, Any], template_name: str, config: MkDocsConfig) -> dict[str, Any]:
+    """The sitemap lists the pages taken from the page cache too, in their place."""
+    if template_name == "sitemap.xml" and _cache is not None and _cache.order is not None:
+        context["pages"] = _cache.order
+    return context
 
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
@@ -411,6 +456,16 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, **kwargs: 
     return markdown
 
 
+def _cached(key: str, base_url: str) -> bool | None:
+    """Whether the cache holds the page of `key` as a lean page (with its depth's chrome script)
+    or as another page; None: it does not."""
+    assert _cache is not None
+    lean = _cache.store.kind(key)
+    if lean and not _cache.store.chrome(pagecache.chrome_key(_cache.fingerprint, base_url)).is_file():
+        return None
+    return lean
+
+
 def _look_up(page: Page) -> None:
     """Take a generated page from the cache when it holds it (with its depth's chrome script,
     if the page names one), else mark it to be stored once built."""
@@ -418,9 +473,8 @@ def _look_up(page: Page) -> None:
     src = page.file.src_uri
     key = _cache.keys[src]
     base_url = get_relative_url(".", page.url)
-    lean = _cache.store.kind(key)
-    chrome = _cache.store.chrome(pagecache.chrome_key(_cache.fingerprint, base_url))
-    if lean is None or (lean and not chrome.is_file()):
+    lean = _cached(key, base_url)
+    if lean is None:
         _cache.fresh[src] = (key, page.file.abs_dest_path)
         return
     _cache.hits[src] = (key, base_url, lean)
