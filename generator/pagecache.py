@@ -121,7 +121,11 @@ class PageCache:
     root: Path
 
     def html(self, key: str, lean: bool) -> Path:
-        return self.root / HTML / key[:2] / f"{key}{LEAN if lean else ''}.html"
+        return Path(self.html_path(key, lean))
+
+    def html_path(self, key: str, lean: bool) -> str:
+        """html() as a string (once per page of a build: no Path objects)."""
+        return f"{self.root}/{HTML}/{key[:2]}/{key}{LEAN if lean else ''}.html"
 
     def chrome(self, key: str) -> Path:
         return self.root / CHROME / f"{key}.js"
@@ -130,7 +134,7 @@ class PageCache:
         """Whether the cache holds the page of `key` as a lean page (True), another (False), or
         not at all (None)."""
         for lean in (True, False):
-            if self.html(key, lean).is_file():
+            if os.path.isfile(self.html_path(key, lean)):  # noqa: PTH113 - once per page
                 return lean
         return None
 
@@ -171,7 +175,7 @@ class PageCache:
         return removed
 
 
-def link_or_copy(source: Path, target: Path) -> None:
+def link_or_copy(source: Path | str, target: Path | str) -> None:
     try:
         os.link(source, target)
     except OSError:  # another file system, or links not allowed: a copy

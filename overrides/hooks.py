@@ -138,6 +138,8 @@ class _Cache:
     fresh: dict[str, tuple[str, str]] = field(default_factory=dict)
     #: of those, the lean ones (their HTML names their depth's chrome script)
     lean: set[str] = field(default_factory=set)
+    #: whether the cache holds the chrome script of a depth, by base URL
+    chromes: dict[str, bool] = field(default_factory=dict)
     #: every page, in MkDocs' order, when cached pages are left out of its build (the sitemap's)
     order: list[File] | None = None
 
@@ -395,9 +397,9 @@ class CachedPage(File):
 
     def copy_file(self, dirty: bool = False) -> None:
         assert self.abs_src_path is not None
-        target = Path(self.abs_dest_path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        pagecache.link_or_copy(Path(self.abs_src_path), target)
+        target = self.abs_dest_path
+        os.makedirs(os.path.dirname(target), exist_ok=True)  # noqa: PTH103, PTH120 - once per page
+        pagecache.link_or_copy(self.abs_src_path, target)
 
 
 def _leave_cached_pages(files: Files, config: MkDocsConfig) -> None:
@@ -461,9 +463,9 @@ def _cached(key: str, base_url: str) -> bool | None:
     or as another page; None: it does not."""
     assert _cache is not None
     lean = _cache.store.kind(key)
-    if lean and not _cache.store.chrome(pagecache.chrome_key(_cache.fingerprint, base_url)).is_file():
-        return None
-    return lean
+    if lean and base_url not in _cache.chromes:
+        _cache.chromes[base_url] = _cache.store.chrome(pagecache.chrome_key(_cache.fingerprint, base_url)).is_file()
+    return None if lean and not _cache.chromes[base_url] else lean
 
 
 def _look_up(page: Page) -> None:
