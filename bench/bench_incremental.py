@@ -2,6 +2,7 @@
 archive built before, with the page cache), each stage, in one run.
 
     .venv/bin/python bench/bench_incremental.py --papers 10000 30000 [--add 100] [--workdir DIR]
+    .venv/bin/python bench/bench_incremental.py --papers 100000 --full-only
 
 For each size N, in its own scratch folder: synthetic dumps of N + --add papers (bench/synthetic.py,
 100 papers a day: the last dump holds the added papers). Then, each step in its own child process
@@ -116,7 +117,25 @@ def disk_mb(folder: Path, seen: set[tuple[int, int]] | None = None) -> tuple[flo
     return total / 1e6, files
 
 
-def measure(papers: int, add: int, scratch: Path) -> None:
+def report_full(papers: int, full: Build, site: Path) -> None:
+    site_mb, site_files = disk_mb(site)
+    tar_mb = sum(tar_bytes(p.stat().st_size) for p in site.rglob("*") if p.is_file()) / 1e6
+    print(f"\n### {papers:,} papers, full build only\n")
+    print("| stage | CPU | wall | peak RSS |\n|---|---:|---:|---:|")
+    print(
+        f"| generator (related papers included) | {full.generator.cpu:.1f} s | {full.generator.wall:.1f} s |"
+        f" {full.generator.max_rss_mb:.0f} MB |"
+    )
+    print(
+        f"| MkDocs (own process) | {full.mkdocs_self.cpu:.1f} s | {full.mkdocs.wall:.1f} s (with Pagefind) |"
+        f" {full.mkdocs_self.max_rss_mb:.0f} MB |"
+    )
+    print(f"| Pagefind (MkDocs' child) | {full.pagefind.cpu:.1f} s | - | {full.pagefind.max_rss_mb:.0f} MB |")
+    print(f"| **whole build** | **{full.cpu:.1f} s** | {full.wall:.1f} s | - |")
+    print(f"\nsite: {site_mb:.0f} MB in {site_files:,} files ({tar_mb:.0f} MB as a tar archive)")
+
+
+def measure(papers: int, add: int, scratch: Path, full_only: bool = False) -> None:
     every = scratch / "all-dumps"
     write_dumps(every, papers + add)
     dumps = sorted(every.glob("*.txt"))
@@ -131,6 +150,9 @@ def measure(papers: int, add: int, scratch: Path) -> None:
 
     full_project = prepare_project(scratch / "full")
     full = build(full_project, after, None)
+    if full_only:
+        report_full(papers, full, full_project / "site")
+        return
 
     project = prepare_project(scratch / "incremental")
     cache = scratch / "cache"
@@ -192,11 +214,12 @@ def main() -> None:
     parser.add_argument("--add", type=int, default=100)
     parser.add_argument("--workdir", default=None, help="scratch folder (default: the system's temp folder)")
     parser.add_argument("--keep", action="store_true", help="leave the projects in --workdir")
+    parser.add_argument("--full-only", action="store_true", help="measure the full build only")
     args = parser.parse_args()
     for papers in args.papers:
         scratch = Path(tempfile.mkdtemp(prefix=f"incremental-{papers}-", dir=args.workdir))
         try:
-            measure(papers, args.add, scratch)
+            measure(papers, args.add, scratch, args.full_only)
         finally:
             if not args.keep:
                 shutil.rmtree(scratch, ignore_errors=True)

@@ -62,7 +62,6 @@ import secrets
 import subprocess
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from html import escape, unescape
 from pathlib import Path
 from typing import Any
@@ -124,24 +123,25 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
-@dataclass
 class _Cache:
-    """The page cache of this build (see generator.pagecache)."""
+    """The page cache of this build (see generator.pagecache). A plain class: the tests load
+    this module without registering it, which dataclasses need."""
 
-    store: pagecache.PageCache
-    fingerprint: str
-    #: every page's key, by source path (made when its source is read)
-    keys: dict[str, str] = field(default_factory=dict)
-    #: the pages taken from the cache: source path -> (key, base URL, lean)
-    hits: dict[str, tuple[str, str, bool]] = field(default_factory=dict)
-    #: the pages rendered that may be cached: source path -> (key, the file MkDocs writes)
-    fresh: dict[str, tuple[str, str]] = field(default_factory=dict)
-    #: of those, the lean ones (their HTML names their depth's chrome script)
-    lean: set[str] = field(default_factory=set)
-    #: whether the cache holds the chrome script of a depth, by base URL
-    chromes: dict[str, bool] = field(default_factory=dict)
-    #: every page, in MkDocs' order, when cached pages are left out of its build (the sitemap's)
-    order: list[File] | None = None
+    def __init__(self, store: pagecache.PageCache, fingerprint: str) -> None:
+        self.store = store
+        self.fingerprint = fingerprint
+        #: every page's key, by source path (made when its source is read)
+        self.keys: dict[str, str] = {}
+        #: the pages taken from the cache: source path -> (key, base URL, lean)
+        self.hits: dict[str, tuple[str, str, bool]] = {}
+        #: the pages rendered that may be cached: source path -> (key, the file MkDocs writes)
+        self.fresh: dict[str, tuple[str, str]] = {}
+        #: of those, the lean ones (their HTML names their depth's chrome script)
+        self.lean: set[str] = set()
+        #: whether the cache holds the chrome script of a depth, by base URL
+        self.chromes: dict[str, bool] = {}
+        #: every page, in MkDocs' order, when cached pages are left out of its build (the sitemap's)
+        self.order: list[File] | None = None
 
 
 _cache: _Cache | None = None
