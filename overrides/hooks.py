@@ -407,7 +407,12 @@ def _leave_cached_pages(files: Files, config: MkDocsConfig) -> None:
     cached HTML is copied into the site as a static file instead: MkDocs then neither reads nor
     renders them. Only with Pagefind, whose index is made from the site's files: Material's
     search (lunr) needs every page's text, so there the cached pages go through MkDocs
-    (pa-cached.html). The sitemap still lists them, in their place (on_template_context)."""
+    (pa-cached.html). The sitemap still lists them, in their place (on_template_context).
+
+    This holds while no plugin gathers anything across pages from the pages themselves: the
+    search plugin's index is empty on such sites, and the tags plugin makes no listing or
+    export (mkdocs.yml). A plugin that did (tag listings, a blog) would miss the cached pages:
+    tests/test_incremental.py and bench/bench_incremental.py compare whole sites."""
     assert _cache is not None
     _cache.order = files.documentation_pages()
     for file in _cache.order:
