@@ -40,6 +40,11 @@
   index are HTML-escaped, as Material escapes the titles and text it indexes.
 - The site's address (site_url, from $SITE_URL) is checked by generator.siteurl: every page
   prints it.
+- Page cache ($PA_PAGE_CACHE, a folder; `python -m generator site` sets it): a generated page
+  whose inputs are those of a page built before is not rendered again; its HTML comes from the
+  cache (generator.pagecache says what a page's key covers), the page's template being
+  pa-cached.html (empty) while MkDocs goes through it as through every page (its search index,
+  sitemap and tags need them all). The output is the same, byte for byte, as without the cache.
 - Search: small archives keep Material's lunr search; from generator.search.PAGEFIND_FROM
   papers on, pages stay out of Material's index, the search box is driven by Pagefind
   (docs/javascripts/pagefind-search.js) and the Pagefind index is built after the site, its
@@ -50,6 +55,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import re
 import secrets
@@ -67,10 +73,12 @@ from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import BuildError
 from mkdocs.plugins import event_priority
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils import get_relative_url
 
+from generator import pagecache
 from generator.api import gzip_bytes
 from generator.pagefind import sort_filters
 from generator.search import engine_of_docs, papers_with_code
@@ -78,7 +86,7 @@ from generator.sitemaps import split_sitemap
 from generator.siteurl import SiteUrlError, check_site_url
 from generator.slugs import slug_of
 from generator.urls import PAPERS
-from generator.write import PENDING, TEMP_SUFFIX
+from generator.write import OWNED_DIRS, OWNED_FILES, PENDING, TEMP_SUFFIX
 
 #: In a generated page, what follows this line is never searched (see HtmlPage).
 SEARCH_END = "<!-- search end -->\n"
@@ -105,9 +113,85 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         check_site_url(config.site_url or "")
     except SiteUrlError as error:
         raise BuildError(f"mkdocs.yml's site_url: {error}") from error
-    config.extra["search_engine"] = engine_of_docs(Path(config.docs_dir))
-    config.extra["papers_with_code"] = papers_with_code(Path(config.docs_dir))
+    engine = engine_of_docs(Path(config.docs_dir))
+    config.extra["search_engine"] = engine
+    with_code = papers_with_code(Path(config.docs_dir))
+    # Pagefind's search box only asks whether there are any (overrides/partials/search.html);
+    # Material's shows how many. `extra` holds only what the pages print: every page depends
+    # on it (generator.pagecache), and the count changes with nearly every dump.
+    config.extra["papers_with_code"] = with_code if engine != "pagefind" else min(with_code, 1)
+    _start_cache(config)
     return config
+
+
+class _Cache:
+    """The page cache of this build (see generator.pagecache). A plain class: the tests load
+    this module without registering it, which dataclasses need."""
+
+    def __init__(self, store: pagecache.PageCache, fingerprint: str) -> None:
+        self.store = store
+        self.fingerprint = fingerprint
+        #: every page's key, by source path (made when its source is read)
+        self.keys: dict[str, str] = {}
+        #: the pages taken from the cache: source path -> (key, base URL, lean)
+        self.hits: dict[str, tuple[str, str, bool]] = {}
+        #: the pages rendered that may be cached: source path -> (key, the file MkDocs writes)
+        self.fresh: dict[str, tuple[str, str]] = {}
+        #: of those, the lean ones (their HTML names their depth's chrome script)
+        self.lean: set[str] = set()
+        #: whether the cache holds the chrome script of a depth, by base URL
+        self.chromes: dict[str, bool] = {}
+        #: every page, in MkDocs' order, when cached pages are left out of its build (the sitemap's)
+        self.order: list[File] | None = None
+
+
+_cache: _Cache | None = None
+CACHED_TEMPLATE = "pa-cached.html"
+
+
+def _start_cache(config: MkDocsConfig) -> None:
+    global _cache  # one per build
+    _cache = None
+    folder = os.environ.get("PA_PAGE_CACHE", "").strip()
+    if not folder:
+        return
+    docs = Path(config.docs_dir)
+    overrides = Path(config.theme.custom_dir) if config.theme.custom_dir else Path(__file__).parent
+    settings = {
+        "site_url": config.site_url,
+        "extra": dict(config.extra),
+        "use_directory_urls": config.use_directory_urls,
+        "hooks": sorted(Path(path).name for path in config.hooks),
+    }
+    code = [overrides, Path(__file__), Path(pagecache.__file__).parent]
+    print_ = pagecache.fingerprint(Path(config.config_file_path), settings, code, docs, (*OWNED_DIRS, *OWNED_FILES))
+    _cache = _Cache(pagecache.PageCache(Path(folder)), print_)
+    _quiet_skipped_pages()
+
+
+class _SkippedPages(logging.Filter):
+    """MkDocs logs every page whose output is empty: the cached pages, which the hooks write."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if _cache is not None and message.startswith("Page skipped: '"):
+            return message[len("Page skipped: '") :].partition("'")[0] not in _cache.hits
+        return True
+
+
+def _quiet_skipped_pages() -> None:
+    logger = logging.getLogger("mkdocs.commands.build")
+    if not any(isinstance(item, _SkippedPages) for item in logger.filters):
+        logger.addFilter(_SkippedPages())
+
+
+def on_page_read_source(page: Page, config: MkDocsConfig) -> str | None:
+    """The page's source, as MkDocs reads it; with the page cache, its key too."""
+    if _cache is None or page.file.src_uri in _cache.keys:
+        return None
+    source = page.file.content_string
+    _cache.keys[page.file.src_uri] = pagecache.page_key(_cache.fingerprint, page.file.src_uri, source)
+    return source
 
 
 _PER_DEPTH: dict[tuple[str, str, tuple[Any, ...]], Markup] = {}
@@ -285,10 +369,13 @@ def chrome_script(fragments: dict[str, str]) -> str:
 def chrome_file(base_url: str) -> tuple[str, str]:
     """The name and content of the chrome script of the lean pages at one depth (frozen once used)."""
     if base_url not in _CHROME_FILES:
-        script = chrome_script(_CHROME.get(base_url, {}))
-        digest = hashlib.sha256(script.encode()).hexdigest()[:8]
-        _CHROME_FILES[base_url] = (f"chrome.{digest}.js", script)
+        _CHROME_FILES[base_url] = chrome_file_of(chrome_script(_CHROME.get(base_url, {})))
     return _CHROME_FILES[base_url]
+
+
+def chrome_file_of(script: str) -> tuple[str, str]:
+    """A chrome script's name (its content's hash) and content."""
+    return f"chrome.{hashlib.sha256(script.encode()).hexdigest()[:8]}.js", script
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -300,7 +387,55 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             f"{docs / (leftover or PENDING)}: the generator was stopped while writing {docs}; "
             "run `python -m generator build` again before building the site"
         )
+    if _cache is not None and config.extra["search_engine"] == "pagefind":
+        _leave_cached_pages(files, config)
     return files
+
+
+class CachedPage(File):
+    """A page's HTML from the page cache, which MkDocs puts in the site as it does a static
+    file (a hard link to the entry, or a copy)."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        assert self.abs_src_path is not None
+        target = self.abs_dest_path
+        os.makedirs(os.path.dirname(target), exist_ok=True)  # noqa: PTH103, PTH120 - once per page
+        pagecache.link_or_copy(self.abs_src_path, target)
+
+
+def _leave_cached_pages(files: Files, config: MkDocsConfig) -> None:
+    """Pages the cache holds are left out of MkDocs' build (excluded, as drafts are) and their
+    cached HTML is copied into the site as a static file instead: MkDocs then neither reads nor
+    renders them. Only with Pagefind, whose index is made from the site's files: Material's
+    search (lunr) needs every page's text, so there the cached pages go through MkDocs
+    (pa-cached.html). The sitemap still lists them, in their place (on_template_context).
+
+    This holds while no plugin gathers anything across pages from the pages themselves: the
+    search plugin's index is empty on such sites, and the tags plugin makes no listing or
+    export (mkdocs.yml). A plugin that did (tag listings, a blog) would miss the cached pages:
+    tests/test_incremental.py and bench/bench_incremental.py compare whole sites."""
+    assert _cache is not None
+    _cache.order = files.documentation_pages()
+    for file in _cache.order:
+        key = pagecache.page_key(_cache.fingerprint, file.src_uri, file.content_string)
+        _cache.keys[file.src_uri] = key
+        base_url = get_relative_url(".", file.url)
+        lean = _cache.store.kind(key)
+        if lean is None or (
+            lean and not _cache.store.chrome(pagecache.chrome_key(_cache.fingerprint, base_url)).is_file()
+        ):
+            continue
+        _cache.hits[file.src_uri] = (key, base_url, lean)
+        file.inclusion = InclusionLevel.EXCLUDED
+        Page(None, file, config)  # for the sitemap
+        files.append(CachedPage.generated(config, file.dest_uri, abs_src_path=str(_cache.store.html(key, lean))))
+
+
+def on_template_context(context: dict[str, Any], template_name: str, config: MkDocsConfig) -> dict[str, Any]:
+    """The sitemap lists the pages taken from the page cache too, in their place."""
+    if template_name == "sitemap.xml" and _cache is not None and _cache.order is not None:
+        context["pages"] = _cache.order
+    return context
 
 
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
@@ -322,9 +457,36 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, **kwargs: Any) -> str:
     if page.meta.get("generated") == "html":
         page.__class__ = HtmlPage
+        if _cache is not None:
+            _look_up(page)
     if config.extra["search_engine"] == "pagefind":
         page.meta["search"] = {"exclude": True}  # Material's index stays empty
     return markdown
+
+
+def _cached(key: str, base_url: str) -> bool | None:
+    """Whether the cache holds the page of `key` as a lean page (with its depth's chrome script)
+    or as another page; None: it does not."""
+    assert _cache is not None
+    lean = _cache.store.kind(key)
+    if lean and base_url not in _cache.chromes:
+        _cache.chromes[base_url] = _cache.store.chrome(pagecache.chrome_key(_cache.fingerprint, base_url)).is_file()
+    return None if lean and not _cache.chromes[base_url] else lean
+
+
+def _look_up(page: Page) -> None:
+    """Take a generated page from the cache when it holds it (with its depth's chrome script,
+    if the page names one), else mark it to be stored once built."""
+    assert _cache is not None
+    src = page.file.src_uri
+    key = _cache.keys[src]
+    base_url = get_relative_url(".", page.url)
+    lean = _cached(key, base_url)
+    if lean is None:
+        _cache.fresh[src] = (key, page.file.abs_dest_path)
+        return
+    _cache.hits[src] = (key, base_url, lean)
+    page.meta["template"] = CACHED_TEMPLATE
 
 
 _VERBATIM = re.compile(r"(<(pre|textarea|script)\b.*?</\2>)", re.DOTALL | re.IGNORECASE)
@@ -351,8 +513,16 @@ def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, n
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    if _cache is not None and page.file.src_uri in _cache.hits:
+        key, _, lean = _cache.hits[page.file.src_uri]
+        if output:
+            raise BuildError(f"{page.file.src_uri}: {CACHED_TEMPLATE} is not empty")
+        _cache.store.link_out(key, lean, Path(page.file.abs_dest_path))
+        return ""  # MkDocs writes nothing
     base_url = _AWAITING_CHROME.pop(page.file.src_uri, None)
     if base_url is not None:
+        if _cache is not None:
+            _cache.lean.add(page.file.src_uri)
         slot = f"{base_url}/assets/javascripts/{_chrome_placeholder}"
         at = output.find(slot)
         if at < 0 or output.find(slot, at + 1) >= 0:
@@ -367,10 +537,18 @@ def on_post_build(config: MkDocsConfig) -> None:
         if chrome_script(_CHROME[base_url]) != script:
             raise BuildError(f"the lean pages at {base_url!r} do not share the same blocks")
         (folder / name).write_text(script, encoding="utf-8")
+    if _cache is not None:
+        _cached_chrome(folder)
     write_sitemaps(Path(config.site_dir), config.site_url or "")
     write_feed_sitemaps(Path(config.site_dir))
-    if config.extra["search_engine"] != "pagefind":
-        return
+    if config.extra["search_engine"] == "pagefind":
+        write_pagefind(config)
+    if _cache is not None:
+        _store_cache()
+
+
+def write_pagefind(config: MkDocsConfig) -> None:
+    """Pagefind's index of the paper pages, its filters put in order (generator.pagefind)."""
     result = subprocess.run(
         [sys.executable, "-m", "pagefind", "--site", config.site_dir, "--glob", f"{PAPERS}/**/*.html", "--silent"],
         capture_output=True,
@@ -383,6 +561,42 @@ def on_post_build(config: MkDocsConfig) -> None:
         sort_filters(Path(config.site_dir) / "pagefind")  # the same index for the same site
     except (OSError, ValueError) as error:
         raise BuildError(f"pagefind's index: {error}") from error
+
+
+def _cached_chrome(folder: Path) -> None:
+    """Write the chrome script of each depth whose lean pages all came from the cache; where
+    some were rendered too, check that the cached script is the one they name."""
+    assert _cache is not None
+    for base_url in sorted({base_url for _, base_url, lean in _cache.hits.values() if lean}):
+        script = _cache.store.read_chrome(pagecache.chrome_key(_cache.fingerprint, base_url))
+        if script is None:
+            raise BuildError(f"the page cache lost the chrome script of {base_url!r}: remove {_cache.store.root}")
+        name, built = _CHROME_FILES.get(base_url) or chrome_file_of(script)
+        if built != script:
+            raise BuildError(f"the page cache's chrome script of {base_url!r} is not this build's")
+        (folder / name).write_text(script, encoding="utf-8")
+
+
+def _store_cache() -> None:
+    """Keep this build's pages in the cache (each depth's chrome script first, so no entry of a
+    lean page is ever without it) and drop the entries it did not use."""
+    assert _cache is not None
+    store, print_ = _cache.store, _cache.fingerprint
+    chromes = {pagecache.chrome_key(print_, base_url) for _, base_url, lean in _cache.hits.values() if lean}
+    for base_url, (_, script) in sorted(_CHROME_FILES.items()):
+        key = pagecache.chrome_key(print_, base_url)
+        store.store_chrome(key, script)
+        chromes.add(key)
+    pages = {key for key, _, _ in _cache.hits.values()}
+    for src, (key, built) in _cache.fresh.items():
+        if Path(built).is_file():
+            store.store_page(key, src in _cache.lean, Path(built))
+            pages.add(key)
+    removed = store.prune(pages, chromes)
+    logging.getLogger("mkdocs.hooks.page_cache").info(
+        f"Page cache: {len(_cache.hits)} pages from the cache, {len(_cache.fresh)} rendered and stored,"
+        f" {removed} stale entries removed"
+    )
 
 
 def write_sitemaps(site: Path, site_url: str) -> None:

@@ -260,6 +260,36 @@ def test_python_is_set_up_with_a_pip_cache_keyed_on_the_pinned_requirements() ->
     )
 
 
+def test_generated_pages_and_the_page_cache_are_kept_between_runs() -> None:
+    """Issue 18: a run starts from the last run's generated pages and page cache (restored
+    before `make site`, saved after it succeeded and before the upload), never from a cached
+    copy of the tracked hand-written pages."""
+    from generator.site import PAGE_CACHE
+    from generator.write import MANIFEST, OWNED_DIRS, OWNED_FILES
+
+    _, build = _job_using("actions/upload-pages-artifact")
+    restore, save = _step(build, "actions/cache/restore"), _step(build, "actions/cache/save")
+    kept = {f"docs/{name}" for name in (*OWNED_FILES, *OWNED_DIRS, MANIFEST)} | {PAGE_CACHE.as_posix()}
+    for step in (restore, save):
+        assert set(step["with"]["path"].split()) == kept
+    # a key of its own for every run (an entry is never overwritten), restored by its prefix:
+    # this branch's last run, else the default branch's
+    key = restore["with"]["key"]
+    assert "github.run_id" in key and "github.ref" in key
+    prefixes = restore["with"]["restore-keys"].splitlines()
+    assert len(prefixes) == 2 and key.startswith(prefixes[0]) and "default_branch" in prefixes[1]
+    assert save["with"]["key"] == "${{ steps.restore.outputs.cache-primary-key }}"
+    steps = build["steps"]
+    site = _step_index(build, lambda s: str(s.get("run", "")).strip() == "make site")
+    assert steps.index(restore) < site < steps.index(save) < len(steps) - 1
+    # restored whenever `make site` runs (also after a failed test: a rejected dump is
+    # reported as fast), saved only after it succeeded
+    assert _flat(restore["if"]) == _flat(steps[site]["if"])
+    assert _flat(save["if"]) == (
+        f"!cancelled() && steps.{steps[site]['id']}.outcome == 'success' && steps.restore.outcome == 'success'"
+    )
+
+
 def test_checkout_is_shallow_on_purpose_and_keeps_no_credentials() -> None:
     _, build = _job_using("actions/upload-pages-artifact")
     assert build["steps"][0]["uses"].split("@")[0] == "actions/checkout"

@@ -1,0 +1,229 @@
+"""Benchmark (issue 18): a full build against an incremental one (a dump of new papers added to an
+archive built before, with the page cache), each stage, in one run.
+
+    .venv/bin/python bench/bench_incremental.py --papers 10000 30000 [--add 100] [--workdir DIR]
+    .venv/bin/python bench/bench_incremental.py --papers 100000 --full-only
+
+For each size N, in its own scratch folder: synthetic dumps of N + --add papers (bench/synthetic.py,
+100 papers a day: the last dump holds the added papers). Then, each step in its own child process
+whose wall time, CPU time (user + system, its children's included) and peak RSS are read with
+os.wait4, as bench/bench_site.py does:
+
+- full: a fresh project (tests/sitebuild.py) with every dump; `python -m generator build`, then
+  `mkdocs build --strict` without a page cache. MkDocs runs in bench_site's wrapper, which reports
+  its own CPU apart from Pagefind's (a child process of its post-build hook).
+- incremental: another fresh project with every dump but the last, built the same way with a page
+  cache (PA_PAGE_CACHE, as `python -m generator site` sets it): the "first build with the cache";
+  then the last dump is added and both steps run again: the incremental build.
+
+The incremental site must equal the full build's, byte for byte (every file; both built with the
+same SOURCE_DATE_EPOCH): the script stops otherwise. It prints a Markdown table of each stage's CPU
+and wall time, full against incremental, and their ratio; the peak RSS of each step; the site's
+size (and as a tar archive, what actions/upload-pages-artifact sends) and the cache's own size
+(its files are hard links to the site's pages: their blocks are counted once).
+
+Issue 18's target: the incremental build costs at most 15% of the full one (CPU, same run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.bench_site import MKDOCS_WRAPPER, Usage, run, tar_bytes  # noqa: E402
+from bench.synthetic import write_dumps  # noqa: E402
+from tests.sitebuild import prepare_project  # noqa: E402
+
+TARGET = 0.15  # issue 18: incremental / full
+EPOCH = "1780000000"  # the same day of build for every site
+
+
+@dataclass
+class Build:
+    generator: Usage
+    mkdocs: Usage  # the whole `mkdocs build`, Pagefind included
+    mkdocs_self: Usage  # MkDocs' own process
+    pagefind: Usage  # its children (Pagefind); wall not measured
+    log: str  # the page cache's line of MkDocs' log, if any
+
+    @property
+    def cpu(self) -> float:
+        return self.generator.cpu + self.mkdocs.cpu
+
+    @property
+    def wall(self) -> float:
+        return self.generator.wall + self.mkdocs.wall
+
+
+def build(project: Path, dumps: Path, cache: Path | None) -> Build:
+    python = sys.executable
+    generator = run(
+        [python, "-m", "generator", "build", "--dumps", str(dumps), "--docs", str(project / "docs"), "--overrides", ""],
+        cwd=ROOT,
+        log=project / "generator.log",
+    )
+    usage_file = project / "mkdocs-usage.json"
+    os.environ["PA_PAGE_CACHE"] = str(cache) if cache else ""
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    try:
+        mkdocs = run(
+            [python, "-c", MKDOCS_WRAPPER, str(usage_file), "build", "--strict", "--site-dir", "site"],
+            cwd=project,
+            log=project / "mkdocs.log",
+        )
+    finally:
+        del os.environ["PA_PAGE_CACHE"], os.environ["SOURCE_DATE_EPOCH"]
+    usage = json.loads(usage_file.read_text())
+    lines = [line for line in (project / "mkdocs.log").read_text().splitlines() if "Page cache:" in line]
+    return Build(
+        generator,
+        mkdocs,
+        Usage(mkdocs.wall, usage["self"]["cpu"], usage["self"]["max_rss_mb"]),
+        Usage(0.0, usage["children"]["cpu"], usage["children"]["max_rss_mb"]),
+        lines[-1].split("-  ", 1)[-1] if lines else "",
+    )
+
+
+def digest(site: Path) -> dict[str, str]:
+    return {
+        path.relative_to(site).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(site.rglob("*"))
+        if path.is_file()
+    }
+
+
+def disk_mb(folder: Path, seen: set[tuple[int, int]] | None = None) -> tuple[float, int]:
+    """The bytes of the files under `folder` (a file with several links counted once, across
+    calls sharing `seen`) and how many files."""
+    seen = set() if seen is None else seen
+    total = files = 0
+    for path in folder.rglob("*"):
+        if path.is_file():
+            info = path.stat()
+            files += 1
+            if (info.st_dev, info.st_ino) not in seen:
+                seen.add((info.st_dev, info.st_ino))
+                total += info.st_size
+    return total / 1e6, files
+
+
+def report_full(papers: int, full: Build, site: Path) -> None:
+    site_mb, site_files = disk_mb(site)
+    tar_mb = sum(tar_bytes(p.stat().st_size) for p in site.rglob("*") if p.is_file()) / 1e6
+    print(f"\n### {papers:,} papers, full build only\n")
+    print("| stage | CPU | wall | peak RSS |\n|---|---:|---:|---:|")
+    print(
+        f"| generator (related papers included) | {full.generator.cpu:.1f} s | {full.generator.wall:.1f} s |"
+        f" {full.generator.max_rss_mb:.0f} MB |"
+    )
+    print(
+        f"| MkDocs (own process) | {full.mkdocs_self.cpu:.1f} s | {full.mkdocs.wall:.1f} s (with Pagefind) |"
+        f" {full.mkdocs_self.max_rss_mb:.0f} MB |"
+    )
+    print(f"| Pagefind (MkDocs' child) | {full.pagefind.cpu:.1f} s | - | {full.pagefind.max_rss_mb:.0f} MB |")
+    print(f"| **whole build** | **{full.cpu:.1f} s** | {full.wall:.1f} s | - |")
+    print(f"\nsite: {site_mb:.0f} MB in {site_files:,} files ({tar_mb:.0f} MB as a tar archive)")
+
+
+def measure(papers: int, add: int, scratch: Path, full_only: bool = False) -> None:
+    every = scratch / "all-dumps"
+    write_dumps(every, papers + add)
+    dumps = sorted(every.glob("*.txt"))
+    days = max(1, -(-add // 100))
+    before, after = scratch / "dumps-before", scratch / "dumps-after"
+    before.mkdir()
+    after.mkdir()
+    for index, path in enumerate(dumps):
+        shutil.copy(path, after)
+        if index < len(dumps) - days:
+            shutil.copy(path, before)
+
+    full_project = prepare_project(scratch / "full")
+    full = build(full_project, after, None)
+    if full_only:
+        report_full(papers, full, full_project / "site")
+        return
+
+    project = prepare_project(scratch / "incremental")
+    cache = scratch / "cache"
+    first = build(project, before, cache)
+    incremental = build(project, after, cache)
+
+    same = digest(project / "site") == digest(full_project / "site")
+    site_mb, site_files = disk_mb(full_project / "site")
+    tar_mb = sum(tar_bytes(p.stat().st_size) for p in (full_project / "site").rglob("*") if p.is_file()) / 1e6
+    seen: set[tuple[int, int]] = set()
+    disk_mb(project / "site", seen)
+    cache_mb, cache_files = disk_mb(cache, seen)
+
+    print(f"\n### {papers:,} papers, adding {add} (the last {days} dump{'s' if days > 1 else ''})\n")
+    print(f"- incremental site equal to the full build's, byte for byte: {'yes' if same else 'NO'}")
+    print(f"- first build with the cache: {first.log}")
+    print(f"- incremental build: {incremental.log}")
+    print(
+        f"- site: {site_mb:.0f} MB in {site_files:,} files ({tar_mb:.0f} MB as a tar archive); page cache:"
+        f" {cache_files:,} files, {cache_mb:.1f} MB beyond the site's (hard links)"
+    )
+    print()
+    print(
+        "| stage | full CPU | full wall | incremental CPU | incremental wall | CPU ratio | first build with cache CPU |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    rows = [
+        ("generator (related papers included)", lambda b: b.generator),
+        ("MkDocs (own process)", lambda b: b.mkdocs_self),
+        ("Pagefind (MkDocs' child)", lambda b: b.pagefind),
+    ]
+    for name, of in rows:
+        f, i, c = of(full), of(incremental), of(first)
+        wall = (f"{f.wall:.1f} s", f"{i.wall:.1f} s") if f.wall else ("-", "-")
+        ratio = f"{i.cpu / f.cpu:.0%}" if f.cpu else "-"
+        print(f"| {name} | {f.cpu:.1f} s | {wall[0]} | {i.cpu:.1f} s | {wall[1]} | {ratio} | {c.cpu:.1f} s |")
+    print(
+        f"| **whole build** | **{full.cpu:.1f} s** | {full.wall:.1f} s | **{incremental.cpu:.1f} s** |"
+        f" {incremental.wall:.1f} s | **{incremental.cpu / full.cpu:.0%}** | {first.cpu:.1f} s |"
+    )
+    print()
+    print(
+        "| peak RSS | generator | MkDocs | Pagefind |\n|---|---:|---:|---:|\n"
+        + "\n".join(
+            f"| {name} | {b.generator.max_rss_mb:.0f} MB | {b.mkdocs_self.max_rss_mb:.0f} MB |"
+            f" {b.pagefind.max_rss_mb:.0f} MB |"
+            for name, b in (("full", full), ("incremental", incremental))
+        )
+    )
+    verdict = "met" if incremental.cpu <= TARGET * full.cpu else "not met"
+    print(f"\nincremental / full CPU: {incremental.cpu / full.cpu:.3f} (target <= {TARGET}: {verdict})")
+    if not same:
+        sys.exit("the incremental site differs from the full build's")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--papers", type=int, nargs="+", default=[10_000, 30_000])
+    parser.add_argument("--add", type=int, default=100)
+    parser.add_argument("--workdir", default=None, help="scratch folder (default: the system's temp folder)")
+    parser.add_argument("--keep", action="store_true", help="leave the projects in --workdir")
+    parser.add_argument("--full-only", action="store_true", help="measure the full build only")
+    args = parser.parse_args()
+    for papers in args.papers:
+        scratch = Path(tempfile.mkdtemp(prefix=f"incremental-{papers}-", dir=args.workdir))
+        try:
+            measure(papers, args.add, scratch, args.full_only)
+        finally:
+            if not args.keep:
+                shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,191 @@
+"""A cache of built pages, so that a build renders only the pages whose inputs changed.
+
+MkDocs cannot build part of a site: every build reads every page, and its sitemap, search
+index and tag mapping need them all. What costs is rendering each page through Material's
+templates (~0.5 ms a page). So MkDocs still runs over every page, but a page the generator
+wrote as finished HTML (front matter `generated: html`) whose inputs are those of a page built
+before is not rendered again: its HTML is taken from this cache (overrides/hooks.py).
+
+A page's HTML depends on its own source (front matter and body) and its path, and on what is
+the same for every page of a build: the config (mkdocs.yml, the site's address, `extra`), the
+theme and its overrides (templates, hooks), the generator's code the hooks use, the
+hand-written files in docs/, and the versions of MkDocs, Material and the libraries they render
+with (:func:`fingerprint`). An entry's key (:func:`page_key`) is the SHA-256 of all that, so an
+entry is never served for other inputs: a changed template, config or version gives every page
+a new key. Generated pages are HTML already (no Markdown, so no links MkDocs rewrites or checks
+against other pages), and the blocks that lean pages share by folder depth (overrides/hooks.py)
+are the same for every page of a build, so nothing else of the site reaches a page.
+
+Lean pages load one "chrome" script per depth, named by its content's hash (the blocks that only
+work with JavaScript). Its content depends on the same inputs, so it is kept in the cache too,
+under the fingerprint and the depth: a build whose pages at a depth all come from the cache
+writes the script the cached pages name.
+
+Layout (``DIR`` is $PA_PAGE_CACHE, e.g. ``.cache/pages``)::
+
+    DIR/html/<2 hex>/<key>.html      one page's HTML, exactly the bytes MkDocs wrote
+    DIR/html/<2 hex>/<key>.lean.html the same, of a lean page (it names its depth's chrome script)
+    DIR/chrome/<key>.js              a depth's chrome script (key: fingerprint and depth)
+
+Every entry is written under a temporary name and renamed into place, so a killed build leaves
+whole entries or none (its temporary files are removed by the next build); entries are written
+only once the build has written every page and script, and an entry of a page is kept only with
+its depth's script. After a build, the entries it did not use are removed: the cache holds the
+last site's pages. An entry's file is a hard link to the page in the site when both are on one
+file system (nothing rewrites either in place), so the cache costs no second copy of the pages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+#: changes when what an entry holds, or how keys are made, changes
+FORMAT = b"pa-page-cache 1\n"
+#: the distributions whose code renders a page
+DISTRIBUTIONS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "markupsafe", "pyyaml")
+TEMPORARY = ".tmp"
+HTML = "html"
+CHROME = "chrome"
+LEAN = ".lean"
+
+
+def _hash_tree(digest: Any, root: Path, skip: Iterable[str] = ()) -> None:
+    """Feed every file under `root` (path and bytes, in order) into `digest`."""
+    skipped = set(skip)
+    if root.is_file():
+        digest.update(b"F" + root.name.encode() + b"\0" + root.read_bytes())
+        return
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root).as_posix()
+        if relative.split("/")[0] in skipped or "__pycache__" in path.parts or not path.is_file():
+            continue
+        data = path.read_bytes()
+        digest.update(f"F{relative}\0{len(data)}\0".encode() + data)
+
+
+def fingerprint(
+    config_file: Path,
+    settings: dict[str, Any],
+    folders: Iterable[Path],
+    docs: Path,
+    generated: Iterable[str],
+) -> str:
+    """What every page of a build depends on, as a hex digest: the config file's bytes, the
+    `settings` the build computed (site address, `extra`, ...: JSON), every file of `folders`
+    (the theme's overrides, the hooks, the generator's code), the hand-written files of `docs`
+    (all but the `generated` top-level names), the versions of DISTRIBUTIONS and of Python."""
+    digest = hashlib.sha256(FORMAT)
+    digest.update(b"C" + config_file.read_bytes())
+    digest.update(b"S" + json.dumps(settings, sort_keys=True, default=repr).encode())
+    for folder in folders:
+        digest.update(b"D" + str(folder.name).encode())
+        _hash_tree(digest, folder)
+    skip = {*generated, *(entry.name for entry in docs.iterdir() if entry.name.startswith("."))}
+    digest.update(b"H")
+    _hash_tree(digest, docs, skip)
+    for name in DISTRIBUTIONS:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"V{name}={version}\0".encode())
+    digest.update(sys.version.encode())
+    return digest.hexdigest()
+
+
+def page_key(print_: str, src_uri: str, source: str) -> str:
+    """The key of a page: the build's fingerprint, the page's path and its whole source."""
+    digest = hashlib.sha256(print_.encode())
+    digest.update(b"\0" + src_uri.encode() + b"\0")
+    digest.update(source.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def chrome_key(print_: str, base_url: str) -> str:
+    return hashlib.sha256(f"{print_}\0chrome\0{base_url}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class PageCache:
+    """The cache in `root` (see the module's docstring)."""
+
+    root: Path
+
+    def html(self, key: str, lean: bool) -> Path:
+        return Path(self.html_path(key, lean))
+
+    def html_path(self, key: str, lean: bool) -> str:
+        """html() as a string (once per page of a build: no Path objects)."""
+        return f"{self.root}/{HTML}/{key[:2]}/{key}{LEAN if lean else ''}.html"
+
+    def chrome(self, key: str) -> Path:
+        return self.root / CHROME / f"{key}.js"
+
+    def kind(self, key: str) -> bool | None:
+        """Whether the cache holds the page of `key` as a lean page (True), another (False), or
+        not at all (None)."""
+        for lean in (True, False):
+            if os.path.isfile(self.html_path(key, lean)):  # noqa: PTH113 - once per page
+                return lean
+        return None
+
+    def read_chrome(self, key: str) -> str | None:
+        try:
+            return self.chrome(key).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return None
+
+    def link_out(self, key: str, lean: bool, target: Path) -> None:
+        """Put the page of `key` at `target` (a path no file holds yet)."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        link_or_copy(self.html(key, lean), target)
+
+    def store_page(self, key: str, lean: bool, built: Path) -> None:
+        _install(built, self.html(key, lean))
+
+    def store_chrome(self, key: str, script: str) -> None:
+        path = self.chrome(key)
+        if path.is_file() and path.read_text(encoding="utf-8") == script:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(path.name + TEMPORARY)
+        temporary.write_text(script, encoding="utf-8")
+        temporary.replace(path)
+
+    def prune(self, pages: set[str], chromes: set[str]) -> int:
+        """Remove every entry but those of `pages` and `chromes`, and any temporary file; return
+        how many files were removed."""
+        removed = 0
+        for kind, keep, suffix in ((HTML, pages, ".html"), (CHROME, chromes, ".js")):
+            for folder, _, names in os.walk(self.root / kind):
+                for name in names:
+                    if name.endswith(suffix) and name[: -len(suffix)].removesuffix(LEAN) in keep:
+                        continue
+                    os.unlink(os.path.join(folder, name))  # noqa: PTH108, PTH118 - once per stale entry
+                    removed += 1
+        return removed
+
+
+def link_or_copy(source: Path | str, target: Path | str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:  # another file system, or links not allowed: a copy
+        shutil.copyfile(source, target)
+
+
+def _install(source: Path, entry: Path) -> None:
+    """Make `entry` hold the bytes of `source`, atomically."""
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    temporary = entry.with_name(entry.name + TEMPORARY)
+    temporary.unlink(missing_ok=True)
+    link_or_copy(source, temporary)
+    temporary.replace(entry)

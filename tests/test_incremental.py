@@ -1,0 +1,201 @@
+"""Incremental builds (issue 18): a site built dump after dump, each build reusing the pages the
+page cache holds (generator.pagecache, overrides/hooks.py), is the site a full build of the same
+dumps gives, byte for byte, every file; and a change of a template or of the site's address
+reaches every page although its source did not change."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from generator import pagecache
+from tests.sitebuild import ROOT, prepare_project
+
+FIXTURES = ROOT / "tests" / "fixtures" / "dumps"
+DUMPS = sorted(FIXTURES.glob("*.txt"))
+CACHE_LINE = re.compile(r"Page cache: (\d+) pages from the cache, (\d+) rendered")
+
+
+def site_build(project: Path, env: dict[str, str]) -> tuple[int, int]:
+    """`python -m generator site` in `project`; (pages from the cache, pages rendered)."""
+    environment = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "NO_MKDOCS_2_WARNING": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        **env,
+    }
+    built = subprocess.run(
+        [sys.executable, "-m", "generator", "site", "--overrides", ""],
+        cwd=project,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert built.returncode == 0, built.stderr
+    found = CACHE_LINE.search(built.stderr)
+    return (int(found[1]), int(found[2])) if found else (0, 0)
+
+
+def digest(site: Path) -> dict[str, str]:
+    return {
+        path.relative_to(site).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(site.rglob("*"))
+        if path.is_file()
+    }
+
+
+def new_project(folder: Path) -> Path:
+    project = prepare_project(folder)
+    shutil.copytree(ROOT / "taxonomy", project / "taxonomy")
+    (project / "dumps").mkdir()
+    shutil.copy(FIXTURES / "records.jsonl", project / "dumps")
+    return project
+
+
+def change_template(project: Path) -> None:
+    """A visible change of every lean page (paper and day pages)."""
+    lean = project / "overrides" / "lean.html"
+    text = lean.read_text(encoding="utf-8")
+    assert text.count("</head>") == 1
+    lean.write_text(text.replace("</head>", '<meta name="pa-test" content="changed">\n</head>'), encoding="utf-8")
+
+
+#: each step: the dumps the archive holds, whether lean.html is changed, the site's address
+STEPS = [
+    (DUMPS[:1], False, "https://example.org/archive/"),
+    (DUMPS[:2], False, "https://example.org/archive/"),
+    (DUMPS[:2], True, "https://example.org/archive/"),
+    (DUMPS[:2], True, "https://example.net/"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("engine", "steps"),
+    [("lunr", STEPS), ("pagefind", STEPS[:3])],
+)
+def test_builds_dump_after_dump_with_the_page_cache_equal_full_builds(
+    tmp_path: Path, engine: str, steps: list[tuple[list[Path], bool, str]]
+) -> None:
+    engine_env = {"PA_PAGEFIND_FROM": "1"} if engine == "pagefind" else {}
+    incremental = new_project(tmp_path / "incremental")
+    for number, (dumps, changed, site_url) in enumerate(steps):
+        env = {**engine_env, "SITE_URL": site_url}
+        for dump in dumps:
+            if not (incremental / "dumps" / dump.name).exists():
+                shutil.copy(dump, incremental / "dumps")
+        if changed and not (number and steps[number - 1][1]):
+            change_template(incremental)
+        full = new_project(tmp_path / f"full-{number}")
+        for dump in dumps:
+            shutil.copy(dump, full / "dumps")
+        if changed:
+            change_template(full)
+        with ThreadPoolExecutor(max_workers=2) as pool:  # the two builds side by side
+            building = pool.submit(site_build, incremental, env)
+            assert site_build(full, {**env, "PA_PAGE_CACHE": ""}) == (0, 0)  # no cache
+            cached, rendered = building.result()
+        site = digest(incremental / "site")
+        assert site == digest(full / "site"), f"step {number}: the incremental site is not the full build's"
+        assert (engine == "pagefind") == any(name.startswith("pagefind/") for name in site)
+        previous = steps[number - 1] if number else None
+        if previous is None:
+            assert cached == 0 and rendered > 0
+        elif previous[1:] == (changed, site_url):  # only dumps added: old pages come from the cache
+            assert cached > 0, f"step {number}: nothing came from the cache"
+        else:  # a template or the address changed: every page is rendered again
+            assert cached == 0 and rendered > 0, f"step {number}: {cached} pages came from a stale cache"
+        day = (incremental / "site" / "archive" / "2026" / "05" / "30" / "index.html").read_text(encoding="utf-8")
+        assert ('<meta name="pa-test"' in day) == changed
+    # the cache holds the last site's pages, no more
+    entries = list((incremental / ".cache" / "pages" / pagecache.HTML).rglob("*.html"))
+    assert 0 < len(entries) == rendered + cached
+
+
+def _inputs(root: Path) -> tuple[Path, Path, Path]:
+    config = root / "mkdocs.yml"
+    config.write_text("site_name: A\n", encoding="utf-8")
+    overrides, docs = root / "overrides", root / "docs"
+    (overrides / "partials").mkdir(parents=True)
+    (overrides / "partials" / "x.html").write_text("<b>x</b>", encoding="utf-8")
+    (docs / "papers").mkdir(parents=True)
+    (docs / "papers" / "p.md").write_text("generated", encoding="utf-8")
+    (docs / "about.md").write_text("hand-written", encoding="utf-8")
+    return config, overrides, docs
+
+
+def _print(root: Path, settings: dict[str, object] | None = None) -> str:
+    config, overrides, docs = root / "mkdocs.yml", root / "overrides", root / "docs"
+    return pagecache.fingerprint(config, settings or {"site_url": "https://a/"}, [overrides], docs, ["papers"])
+
+
+@pytest.mark.parametrize(
+    ("change", "changes_print"),
+    [
+        (lambda root: (root / "mkdocs.yml").write_text("site_name: B\n", encoding="utf-8"), True),
+        (lambda root: (root / "overrides" / "partials" / "x.html").write_text("<i>x</i>", encoding="utf-8"), True),
+        (lambda root: (root / "overrides" / "new.html").write_text("", encoding="utf-8"), True),
+        (lambda root: (root / "docs" / "about.md").write_text("edited", encoding="utf-8"), True),
+        (lambda root: (root / "docs" / "papers" / "p.md").write_text("other", encoding="utf-8"), False),
+        (lambda root: (root / "docs" / ".generated").write_text("papers/p.md\n", encoding="utf-8"), False),
+    ],
+)
+def test_the_fingerprint_covers_config_overrides_and_hand_written_pages(
+    tmp_path: Path, change: object, changes_print: bool
+) -> None:
+    _inputs(tmp_path)
+    before = _print(tmp_path)
+    change(tmp_path)  # type: ignore[operator]
+    assert (_print(tmp_path) != before) == changes_print
+
+
+def test_the_fingerprint_covers_the_settings(tmp_path: Path) -> None:
+    _inputs(tmp_path)
+    prints = {
+        _print(tmp_path, {"site_url": url, "extra": extra})
+        for url in ("https://a/", "https://b/")
+        for extra in ({}, {"n": 1})
+    }
+    assert len(prints) == 4
+
+
+def test_a_page_key_covers_its_path_and_every_character_of_its_source() -> None:
+    keys = {
+        pagecache.page_key("print", "papers/a.md", "---\ntitle: A\n---\nbody"),
+        pagecache.page_key("print", "papers/b.md", "---\ntitle: A\n---\nbody"),
+        pagecache.page_key("print", "papers/a.md", "---\ntitle: A\n---\nbody "),
+        pagecache.page_key("other", "papers/a.md", "---\ntitle: A\n---\nbody"),
+        pagecache.page_key("print", "papers/a.md\0", "---\ntitle: A\n---\nbody"),
+    }
+    assert len(keys) == 5
+
+
+def test_entries_are_stored_whole_and_the_unused_ones_pruned(tmp_path: Path) -> None:
+    cache = pagecache.PageCache(tmp_path / "cache")
+    built = tmp_path / "site" / "a" / "index.html"
+    built.parent.mkdir(parents=True)
+    built.write_bytes(b"<p>a</p>")
+    cache.store_page("a" * 64, True, built)
+    cache.store_page("b" * 64, False, built)
+    cache.store_chrome("c" * 64, "chrome")
+    assert (cache.kind("a" * 64), cache.kind("b" * 64), cache.kind("d" * 64)) == (True, False, None)
+    leftover = cache.html("e" * 64, False).with_name("x.html" + pagecache.TEMPORARY)
+    leftover.parent.mkdir(parents=True)
+    leftover.write_bytes(b"half")  # what a killed build may leave
+    target = tmp_path / "new-site" / "a" / "index.html"
+    cache.link_out("a" * 64, True, target)
+    assert target.read_bytes() == b"<p>a</p>"
+    assert cache.prune({"a" * 64}, set()) == 3
+    assert sorted(p.name for p in (tmp_path / "cache").rglob("*") if p.is_file()) == [f"{'a' * 64}.lean.html"]
+    assert cache.read_chrome("c" * 64) is None
