@@ -31,9 +31,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 from synthetic import write_dumps  # noqa: E402
 
 from generator.archive import load_archive  # noqa: E402
+from generator.build import site_files  # noqa: E402
 from generator.cli import read_tag_rules  # noqa: E402
 from generator.records import Record, write_records  # noqa: E402
-from generator.render import site_files  # noqa: E402
 from generator.write import write_site  # noqa: E402
 from tests.sitebuild import prepare_project, run_generator  # noqa: E402
 

@@ -42,7 +42,7 @@ sys.path.insert(0, sys.argv[1])
 from generator.archive import build_archive
 from generator.dumps import read_dumps
 from generator.related import related_papers
-from generator.render import site_files
+from generator.build import site_files
 from generator.taxonomy import load_taxonomy
 from generator.write import write_site
 dumps_dir, docs, related_file = Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4])

@@ -6,19 +6,24 @@ command line (generator.cli) only parses options, calls :func:`build` and prints
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from .api import api_files
 from .archive import Archive, make_papers, paper_slugs, paper_tags
 from .dedupe import merge
 from .dumps import read_dumps
+from .feeds import feed_files
+from .model import Paper
 from .permalinks import read_permalinks
 from .records import read_records
 from .related import related_papers
-from .render import site_files
+from .render import page_files
+from .search import CODE_PATH, FILTERS_PATH, code_slugs, filter_values
 from .tagging import with_inferred_tags
 from .taxonomy import NO_OVERRIDES, Overrides, Taxonomy
-from .write import WriteReport, write_site
+from .write import Files, WriteReport, write_site
 
 
 @dataclass(frozen=True)
@@ -46,3 +51,13 @@ def build(
     files = site_files(papers, related, site_url)
     report = write_site(docs_dir, files)
     return Built(Archive(tuple(dumps), papers, tuple(warnings)), report)
+
+
+def site_files(papers: Sequence[Paper], related: Mapping[str, Sequence[str]], site_url: str = "") -> Files:
+    """Every generated file of the site as (path under docs/, content), produced one by one:
+    the pages, the feeds, the JSON API and the search box's data."""
+    yield from page_files(papers, related, site_url)
+    yield from feed_files(papers, site_url)
+    yield from api_files(papers, site_url, related)
+    yield FILTERS_PATH, filter_values(papers)
+    yield CODE_PATH, code_slugs(papers)

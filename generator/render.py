@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
 import re
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -17,14 +15,12 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from . import text, urls
-from .api import api_files
-from .feeds import SITE_TITLE, feed_files, tag_feed_path
+from .feeds import SITE_TITLE, tag_feed_path
 from .meta import json_ld, scholarly_article
 from .model import Paper, first_listed
 from .records import abs_url, hub_url, pdf_url
-from .search import CODE_PATH, FILTERS_PATH, code_slugs, engine, filter_values
+from .search import engine
 from .slugs import slug_of
-from .write import Files
 
 #: papers per tag page (see TagPage)
 TAG_PAGE_SIZE = 100
@@ -250,38 +246,21 @@ def group_years(days: Iterable[Day]) -> list[Year]:
     ]
 
 
-def site_files(papers: Sequence[Paper], related: Mapping[str, Sequence[str]], site_url: str = "") -> Files:
-    """Every generated file of the site (pages, feeds, JSON API, search data) as
-    (path under docs/, content), produced one by one."""
-    yield from page_files(papers, related, site_url)
-    yield from feed_files(papers, site_url)
-    yield from api_files(papers, site_url, related)
-    yield FILTERS_PATH, filter_values(papers)
-    yield CODE_PATH, code_slugs(papers)
-
-
 #: characters of the abstract a page's description holds (what search engines show)
 DESCRIPTION_LENGTH = 160
 
 
-#: a related paper as a page shows it: (slug, title, first listing day)
-Link = tuple[str, str, date]
-#: from this many papers on, paper pages are rendered by worker processes (PAPER_WORKERS)
-PARALLEL_FROM = 20_000
-PAPER_WORKERS = 2
-#: papers a worker renders per task
-_CHUNK = 2_000
-
-
 def paper_pages(
-    papers: Sequence[Paper], links: Sequence[Sequence[Link]], site_url: str, pagefind: bool
-) -> list[tuple[str, str]]:
-    """The pages of `papers` as (path under docs/, Markdown); `links`: each one's related papers."""
+    papers: Sequence[Paper], related: Mapping[str, Sequence[str]], site_url: str, pagefind: bool
+) -> Iterator[tuple[str, str]]:
+    """The page of each paper as (path under docs/, Markdown), with its related papers."""
     macros = environment().get_template("paper.md.j2").module  # a macro call costs less than a template
     page, head = macros.page, macros.head  # type: ignore[attr-defined]
-    pages = []
-    for paper, others in zip(papers, links, strict=True):
+    # what a page shows of a related paper: (slug, title, first listing day)
+    link = {paper.slug: (paper.slug, paper.title, paper.listed) for paper in papers}
+    for paper in papers:
         path = urls.paper_file(paper.slug)
+        others = [link[slug] for slug in related.get(paper.slug, ())]
         record = paper.record if paper.record is not None and paper.record.resolved else None
         description = text.snippet(paper.abstract, DESCRIPTION_LENGTH) or paper.title
         url = f"{site_url}{urls.paper_url(paper.slug)}" if site_url else ""
@@ -292,32 +271,7 @@ def paper_pages(
             template=LEAN_TEMPLATE,
             head=str(head(paper, record, url, description, SITE_TITLE)),
         )
-        pages.append((path, str(page(paper, record, others, base_of(path), pagefind, matter))))
-    return pages
-
-
-def _paper_files(
-    papers: Sequence[Paper], related: Mapping[str, Sequence[str]], site_url: str, pagefind: bool
-) -> Iterator[tuple[str, str]]:
-    """Every paper page, in order. A large archive's are rendered by PAPER_WORKERS processes
-    (started fresh: forking a process that may run threads is unsafe) while this one writes."""
-    link = {paper.slug: (paper.slug, paper.title, paper.listed) for paper in papers}
-    jobs = (
-        (chunk, [[link[slug] for slug in related.get(paper.slug, ())] for paper in chunk], site_url, pagefind)
-        for chunk in (papers[start : start + _CHUNK] for start in range(0, len(papers), _CHUNK))
-    )
-    if len(papers) < PARALLEL_FROM:
-        for job in jobs:
-            yield from paper_pages(*job)
-        return
-    with ProcessPoolExecutor(PAPER_WORKERS, mp_context=multiprocessing.get_context("forkserver")) as pool:
-        pending: deque[Future[list[tuple[str, str]]]] = deque()
-        for job in jobs:  # a few chunks ahead of the writing, not the whole site in memory
-            pending.append(pool.submit(paper_pages, *job))
-            if len(pending) > 2 * PAPER_WORKERS:
-                yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
+        yield path, str(page(paper, record, others, base_of(path), pagefind, matter))
 
 
 def page_files(
@@ -327,7 +281,7 @@ def page_files(
     env = environment()
     templates = {name: env.get_template(f"{name}.md.j2") for name in ("tag", "tags", "day", "archive", "home")}
     pagefind = engine(len(papers)) == "pagefind"  # the markup Pagefind reads, only where it is used
-    yield from _paper_files(papers, related or {}, site_url, pagefind)
+    yield from paper_pages(papers, related or {}, site_url, pagefind)
 
     tags = group_tags(papers)
     for tag in tags:

@@ -92,19 +92,3 @@ def test_front_matter_reads_back_any_text(text: str) -> None:
         "search": {"exclude": True},
         "links": [{"to": text}],
     }
-
-
-def test_paper_pages_rendered_by_worker_processes_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A large archive's paper pages come from a process pool (render.PARALLEL_FROM): the
-    same pages, in the same order, as rendered in this process."""
-    from generator import render
-    from generator.archive import load_archive
-    from generator.related import related_papers
-    from tests._papers import _ROOT
-
-    papers = load_archive(_ROOT / "dumps").papers[:150]
-    related = related_papers(papers)
-    serial = list(render.page_files(papers, related, "https://example.org/"))
-    monkeypatch.setattr(render, "PARALLEL_FROM", 0)
-    monkeypatch.setattr(render, "_CHUNK", 40)
-    assert list(render.page_files(papers, related, "https://example.org/")) == serial
