@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -72,3 +73,12 @@ def build_site(
     if built.returncode != 0:
         raise AssertionError(f"mkdocs build --strict failed:\n{built.stderr}")
     return project / "site"
+
+
+def file_hashes(folder: Path) -> dict[str, str]:
+    """The sha256 of every file under a folder (following a link to it, as site/ is), by path."""
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }

@@ -5,7 +5,6 @@ succeeds by itself and gives exactly what an uninterrupted build gives."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sitebuild import ROOT, prepare_project
+from tests.sitebuild import ROOT, file_hashes, prepare_project
 
 pytestmark = pytest.mark.slow
 
@@ -53,11 +52,11 @@ def changes(project: Path) -> int:
 
 
 def digest(folder: Path) -> dict[str, str]:
-    """Every file under a folder (following the site/ link) by its content's hash."""
+    """Every file under a folder by its content's hash, the generator's own records left out."""
     return {
-        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file() and not path.name.startswith(".generat")
+        path: hashed
+        for path, hashed in file_hashes(folder).items()
+        if not path.rsplit("/", 1)[-1].startswith(".generat")
     }
 
 

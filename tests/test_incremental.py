@@ -5,7 +5,6 @@ reaches every page although its source did not change."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -17,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator import pagecache
-from tests.sitebuild import ROOT, prepare_project
+from tests.sitebuild import ROOT, file_hashes, prepare_project
 
 FIXTURES = ROOT / "tests" / "fixtures" / "dumps"
 DUMPS = sorted(FIXTURES.glob("*.txt"))
@@ -45,14 +44,6 @@ def site_build(project: Path, env: dict[str, str]) -> tuple[int, int]:
     assert built.returncode == 0, built.stderr
     found = CACHE_LINE.search(built.stderr)
     return (int(found[1]), int(found[2])) if found else (0, 0)
-
-
-def digest(site: Path) -> dict[str, str]:
-    return {
-        path.relative_to(site).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(site.rglob("*"))
-        if path.is_file()
-    }
 
 
 def new_project(folder: Path) -> Path:
@@ -106,8 +97,8 @@ def test_builds_dump_after_dump_with_the_page_cache_equal_full_builds(
             building = pool.submit(site_build, incremental, env)
             assert site_build(full, {**env, "PA_PAGE_CACHE": ""}) == (0, 0)  # no cache
             cached, rendered = building.result()
-        site = digest(incremental / "site")
-        assert site == digest(full / "site"), f"step {number}: the incremental site is not the full build's"
+        site = file_hashes(incremental / "site")
+        assert site == file_hashes(full / "site"), f"step {number}: the incremental site is not the full build's"
         assert (engine == "pagefind") == any(name.startswith("pagefind/") for name in site)
         previous = steps[number - 1] if number else None
         if previous is None:

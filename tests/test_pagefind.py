@@ -27,19 +27,10 @@ import pytest
 
 from bench.synthetic import write_dumps
 from generator.pagefind import decode, encode, read, sort_filters
-from tests.sitebuild import build_site
+from tests.sitebuild import build_site, file_hashes
 
 PAPERS = 40
 DAY = 1_767_225_600  # 2026-01-01, as SOURCE_DATE_EPOCH: the day MkDocs takes as the build's
-
-
-def tree(site: Path) -> dict[str, str]:
-    """The sha256 of every file of a folder, by path."""
-    return {
-        path.relative_to(site).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(site.rglob("*"))
-        if path.is_file()
-    }
 
 
 def filters(bundle: Path) -> dict[str, dict[str, list[int]]]:
@@ -70,7 +61,7 @@ def test_two_builds_of_the_same_dumps_are_the_same_site(tmp_path: Path, monkeypa
     assert list(index) == ["tag", "year"]
     assert list(index["year"]) == ["2024", "2025"]
     assert len(index["tag"]) > 5 and list(index["tag"]) == sorted(index["tag"])
-    files, again, later = tree(first), tree(second), tree(next_day)
+    files, again, later = file_hashes(first), file_hashes(second), file_hashes(next_day)
     assert len(files) > PAPERS
     assert list(files) == list(again) == list(later)
     assert [path for path in files if files[path] != again[path]] == []
@@ -118,7 +109,7 @@ def test_sorting_pagefinds_filters_keeps_what_they_hold_and_names_files_by_conte
     assert after[0] == before[0] == before[1]  # the same values and pages (dicts ignore order)
     assert list(after[0]) == ["tag", "year"]
     assert list(after[0]["tag"]) == sorted(tags, key=str.encode)  # by bytes, as Pagefind sorts
-    assert tree(bundles[0]) == tree(bundles[1])
+    assert file_hashes(bundles[0]) == file_hashes(bundles[1])
     for path in (bundles[0] / "filter").iterdir():  # named as Pagefind names them
         assert path.name == f"en_{hashlib.sha1(read(path)).hexdigest()[:7]}.pf_filter"
     entry = json.loads((bundles[0] / "pagefind-entry.json").read_text(encoding="utf-8"))
