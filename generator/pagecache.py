@@ -31,7 +31,9 @@ Every entry is written under a temporary name and renamed into place, so a kille
 whole entries or none (its temporary files are removed by the next build); entries are written
 only once the build has written every page and script, and an entry of a page is kept only with
 its depth's script. After a build, the entries it did not use are removed: the cache holds the
-last site's pages. An entry's file is a hard link to the page in the site when both are on one
+last site's pages. The cache owns its folders: a link or a file standing in place of one (html/,
+chrome/, html/<2 hex>/) is removed and a folder made, so nothing is written or removed through a
+link out of the cache. An entry's file is a hard link to the page in the site when both are on one
 file system (nothing rewrites either in place), so the cache costs no second copy of the pages.
 """
 
@@ -154,9 +156,9 @@ class PageCache:
 
     def store_chrome(self, key: str, script: str) -> None:
         path = self.chrome(key)
+        _folder(path.parent)
         if path.is_file() and path.read_text(encoding="utf-8") == script:
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(path.name + TEMPORARY)
         temporary.write_text(script, encoding="utf-8")
         temporary.replace(path)
@@ -166,7 +168,9 @@ class PageCache:
         how many files were removed."""
         removed = 0
         for kind, keep, suffix in ((HTML, pages, ".html"), (CHROME, chromes, ".js")):
-            for folder, _, names in os.walk(self.root / kind):
+            for folder, subfolders, names in os.walk(_folder(self.root / kind)):
+                for name in [name for name in subfolders if os.path.islink(os.path.join(folder, name))]:  # noqa: PTH114, PTH118
+                    os.unlink(os.path.join(folder, name))  # noqa: PTH108, PTH118 - a link is never the cache's
                 for name in names:
                     if name.endswith(suffix) and name[: -len(suffix)].removesuffix(LEAN) in keep:
                         continue
@@ -182,9 +186,18 @@ def link_or_copy(source: Path | str, target: Path | str) -> None:
         shutil.copyfile(source, target)
 
 
+def _folder(path: Path) -> Path:
+    """`path` as a plain folder: a link or file in its place is removed first (see the module)."""
+    if path.is_symlink() or (path.exists() and not path.is_dir()):
+        path.unlink()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 def _install(source: Path, entry: Path) -> None:
     """Make `entry` hold the bytes of `source`, atomically."""
-    entry.parent.mkdir(parents=True, exist_ok=True)
+    _folder(entry.parent.parent)
+    _folder(entry.parent)
     temporary = entry.with_name(entry.name + TEMPORARY)
     temporary.unlink(missing_ok=True)
     link_or_copy(source, temporary)

@@ -190,3 +190,22 @@ def test_entries_are_stored_whole_and_the_unused_ones_pruned(tmp_path: Path) -> 
     assert cache.prune({"a" * 64}, set()) == 3
     assert sorted(p.name for p in (tmp_path / "cache").rglob("*") if p.is_file()) == [f"{'a' * 64}.lean.html"]
     assert cache.read_chrome("c" * 64) is None
+
+
+def test_nothing_is_written_or_pruned_through_a_link_in_the_cache(tmp_path: Path) -> None:
+    outside = tmp_path / "dumps"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("a dump")
+    root = tmp_path / "cache"
+    (root / "html").mkdir(parents=True)
+    (root / "html" / "aa").symlink_to(outside)
+    (root / "chrome").symlink_to(outside)
+    cache = pagecache.PageCache(root)
+    built = tmp_path / "built.html"
+    built.write_bytes(b"<p>a</p>")
+    cache.store_page("a" * 64, False, built)
+    cache.store_chrome("c" * 64, "chrome")
+    assert not (root / "html" / "aa").is_symlink() and not (root / "chrome").is_symlink()
+    (root / "html" / "bb").symlink_to(outside)  # planted after the entries were stored
+    assert cache.prune(set(), set()) == 2
+    assert sorted(p.name for p in outside.iterdir()) == ["keep.txt"] and not (root / "html" / "bb").exists()
