@@ -20,7 +20,7 @@ from .permalinks import read_permalinks
 from .records import read_records
 from .related import related_papers
 from .render import page_files
-from .search import CODE_PATH, FILTERS_PATH, code_slugs, filter_values
+from .search import BLOCKS_PATH, CODE_PATH, FILTERS_PATH, blocks_file, code_slugs, engine, filter_values
 from .tagging import with_inferred_tags
 from .taxonomy import NO_OVERRIDES, Overrides, Taxonomy
 from .write import Files, WriteReport, write_site
@@ -61,3 +61,5 @@ def site_files(papers: Sequence[Paper], related: Mapping[str, Sequence[str]], si
     yield from api_files(papers, site_url, related)
     yield FILTERS_PATH, filter_values(papers)
     yield CODE_PATH, code_slugs(papers)
+    if engine(len(papers)) == "pagefind":
+        yield BLOCKS_PATH, blocks_file(papers)

@@ -26,13 +26,15 @@ Layout (``DIR`` is $PA_PAGE_CACHE, e.g. ``.cache/pages``)::
     DIR/html/<2 hex>/<key>.html      one page's HTML, exactly the bytes MkDocs wrote
     DIR/html/<2 hex>/<key>.lean.html the same, of a lean page (it names its depth's chrome script)
     DIR/chrome/<key>.js              a depth's chrome script (key: fingerprint and depth)
+    DIR/search/<key>/                a block's Pagefind index (key: its pages' searched parts,
+                                     generator.pagefind.block_key)
 
 Every entry is written under a temporary name and renamed into place, so a killed build leaves
 whole entries or none (its temporary files are removed by the next build); entries are written
 only once the build has written every page and script, and an entry of a page is kept only with
 its depth's script. After a build, the entries it did not use are removed: the cache holds the
 last site's pages. The cache owns its folders: a link or a file standing in place of one (html/,
-chrome/, html/<2 hex>/) is removed and a folder made, so nothing is written or removed through a
+chrome/, search/, html/<2 hex>/) is removed and a folder made, so nothing is written or removed through a
 link out of the cache. An entry's file is a hard link to the page in the site when both are on one
 file system (nothing rewrites either in place), so the cache costs no second copy of the pages.
 """
@@ -57,6 +59,7 @@ DISTRIBUTIONS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", 
 TEMPORARY = ".tmp"
 HTML = "html"
 CHROME = "chrome"
+SEARCH = "search"
 LEAN = ".lean"
 
 
@@ -140,6 +143,22 @@ class PageCache:
                 return lean
         return None
 
+    def bundle(self, key: str) -> Path:
+        """The folder of a block's Pagefind index (it exists when the cache holds it)."""
+        return self.root / SEARCH / key
+
+    def store_bundle(self, key: str, built: Path) -> None:
+        """Keep the Pagefind index in `built` (a folder) as the entry `key`, atomically."""
+        entry = self.bundle(key)
+        _folder(entry.parent)
+        if entry.is_dir() and not entry.is_symlink():
+            return  # the same key: the same index
+        temporary = entry.with_name(entry.name + TEMPORARY)
+        _remove(temporary)
+        link_tree(built, temporary)
+        _remove(entry)
+        temporary.rename(entry)
+
     def read_chrome(self, key: str) -> str | None:
         try:
             return self.chrome(key).read_text(encoding="utf-8")
@@ -163,10 +182,16 @@ class PageCache:
         temporary.write_text(script, encoding="utf-8")
         temporary.replace(path)
 
-    def prune(self, pages: set[str], chromes: set[str]) -> int:
-        """Remove every entry but those of `pages` and `chromes`, and any temporary file; return
-        how many files were removed."""
+    def prune(self, pages: set[str], chromes: set[str], bundles: set[str] | None = None) -> int:
+        """Remove every entry but those of `pages`, `chromes` and `bundles` (None: keep the
+        search indexes as they are), and any temporary file; return how many entries were
+        removed."""
         removed = 0
+        if bundles is not None:
+            for entry in sorted(_folder(self.root / SEARCH).iterdir()):
+                if entry.name not in bundles:
+                    _remove(entry)
+                    removed += 1
         for kind, keep, suffix in ((HTML, pages, ".html"), (CHROME, chromes, ".js")):
             for folder, subfolders, names in os.walk(_folder(self.root / kind)):
                 for name in [name for name in subfolders if os.path.islink(os.path.join(folder, name))]:  # noqa: PTH114, PTH118
@@ -184,6 +209,23 @@ def link_or_copy(source: Path | str, target: Path | str) -> None:
         os.link(source, target)
     except OSError:  # another file system, or links not allowed: a copy
         shutil.copyfile(source, target)
+
+
+def link_tree(source: Path, target: Path) -> None:
+    """Make `target` a folder of the files under `source`, as hard links (or copies)."""
+    for folder, _, names in os.walk(source):
+        into = target / os.path.relpath(folder, source)
+        into.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            link_or_copy(os.path.join(folder, name), into / name)  # noqa: PTH118 - once per file
+
+
+def _remove(path: Path) -> None:
+    """Remove `path`, a folder (its tree), a file or a link (never what it points to)."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
 
 
 def _folder(path: Path) -> Path:

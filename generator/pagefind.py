@@ -1,4 +1,22 @@
-"""Pagefind's index, made the same for the same site (overrides/hooks.py calls it after Pagefind).
+"""Pagefind's indexes of the paper pages: one per block of papers, each made the same for the
+same pages, and kept in the page cache by what they index (overrides/hooks.py calls
+:func:`write_indexes` after MkDocs wrote the site).
+
+**Blocks.** The search is several Pagefind indexes, one per block of papers
+(generator.search.search_blocks: PAGEFIND_BLOCK papers, in the order they were first listed),
+in ``site/pagefind/<n>/``; the search box loads the first and merges the others (Pagefind's
+``mergeIndex``, which shares the first index's WebAssembly: each further index costs a reader
+only its metadata and the chunks a query needs). Pagefind cannot update an index, so a new dump
+would otherwise re-index the whole archive; with blocks, it re-indexes the blocks whose pages'
+searched parts changed: the newest, mostly. An index is a function of its pages' files, so it is
+cached under :func:`block_key`: the pages' paths and their HTML without the part after the
+searched body (``<div class="pa-more">``: related papers and sources, which Pagefind does not
+read, and which a new paper changes on old pages). Each index's files are those Pagefind writes,
+less its ready-made interfaces (the search box is the site's own: only ``pagefind.js``, its
+worker and WebAssembly of the first index are loaded). Ranking: each index scores its pages with
+its own word statistics, so merged results rank a little differently from one index's.
+
+**Filters in order.**
 
 Pagefind 1.5.2 gathers a site's filters in Rust hash maps, which iterate in a new random order
 in every run (std's RandomState), and writes them in that order: the values of each filter in
@@ -29,11 +47,24 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import subprocess
+import sys
+import tempfile
+from collections.abc import Sequence
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from . import urls
 from .api import gzip_bytes
+from .pagecache import PageCache, link_or_copy, link_tree
 
+#: the folder of the indexes in the site: site/pagefind/<n>/
+BUNDLES = "pagefind"
+#: what a paper page's HTML holds after its searched body (overrides/lean.html's page.more)
+MORE = b'<div class="pa-more">'
+#: the files of Pagefind's own interfaces, which the site does not use
+UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
 SIGNATURE = b"pagefind_dcd"
 ENTRY = "pagefind-entry.json"
 _UINT, _TEXT, _ARRAY = 0, 3, 4
@@ -195,3 +226,74 @@ def sort_filters(bundle: Path) -> None:
             raise ValueError(f"{ENTRY}: expected one {old}")
         entry_text = entry_text.replace(old, f'"hash":"{new_hash}"')
     entry_path.write_text(entry_text, encoding="utf-8")
+
+
+class PagefindError(Exception):
+    """Pagefind failed, or wrote an index this module does not understand."""
+
+
+def searched_part(html: bytes) -> bytes:
+    """A paper page's HTML without what follows its searched body (see the module): the first
+    ``<div class="pa-more">`` up to its end (it holds no other div). The whole page when it has
+    no such part."""
+    start = html.find(MORE)
+    end = html.find(b"</div>", start)
+    return html if start < 0 or end < 0 else html[:start] + html[end + len(b"</div>") :]
+
+
+def block_key(site: Path, pages: Sequence[str]) -> str:
+    """The cache key of a block's index: Pagefind's version, and each page's path and searched part."""
+    digest = hashlib.sha256(f"pa-pagefind-block 1\0{metadata.version('pagefind')}\0".encode())
+    for page in pages:
+        part = searched_part((site / page).read_bytes())
+        digest.update(f"{page}\0{len(part)}\0".encode() + part)
+    return digest.hexdigest()
+
+
+def paper_page(slug: str) -> str:
+    """A paper's HTML file in the site."""
+    return f"{urls.paper_url(slug)}index.html"
+
+
+def write_indexes(site: Path, blocks: Sequence[Sequence[str]], cache: PageCache | None) -> tuple[set[str], int]:
+    """Write the index of each block of paper slugs into site/pagefind/<n>/, from the cache
+    when it holds the block's key, else with Pagefind (and then into the cache). Return the
+    keys of the blocks and how many were indexed by Pagefind."""
+    keys, indexed = set(), 0
+    for number, slugs in enumerate(blocks):
+        pages = [paper_page(slug) for slug in slugs]
+        target = site / BUNDLES / str(number)
+        key = block_key(site, pages) if cache is not None else ""
+        if cache is not None and cache.bundle(key).is_dir():
+            link_tree(cache.bundle(key), target)
+        else:
+            run_pagefind(site, pages, target)
+            sort_filters(target)  # the same index for the same pages
+            _trim(target, first=number == 0)
+            indexed += 1
+            if cache is not None:
+                cache.store_bundle(key, target)
+        keys.add(key)
+    return keys, indexed
+
+
+def _trim(bundle: Path, first: bool) -> None:
+    """Remove the files of an index the search box never loads: Pagefind's interfaces, and in
+    every index but the first its scripts and WebAssembly (merged indexes use the first's)."""
+    for path in bundle.iterdir():
+        needed = path.is_dir() or path.name == ENTRY or path.suffix == ".pf_meta"
+        if path.name.startswith(UNUSED) or not (first or needed):
+            path.unlink()
+
+
+def run_pagefind(site: Path, pages: Sequence[str], output: Path) -> None:
+    """Index `pages` (paths of HTML files in `site`) into the folder `output`: Pagefind reads a
+    folder of links to them, at the same paths, so their URLs are the site's."""
+    with tempfile.TemporaryDirectory(prefix=".pagefind-", dir=site) as folder:
+        for page in pages:
+            (Path(folder) / page).parent.mkdir(parents=True, exist_ok=True)
+            link_or_copy(site / page, Path(folder) / page)
+        command = [sys.executable, "-m", "pagefind", "--site", folder, "--output-path", str(output), "--silent"]
+        result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise PagefindError(f"pagefind failed to index the site:\n{result.stdout}{result.stderr}")

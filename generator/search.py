@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -22,9 +22,22 @@ from .model import Paper
 
 Engine = Literal["lunr", "pagefind"]
 
+
+def _count_env(name: str, default: int) -> int:
+    """A positive count from the environment variable `name`, else `default` (also when the
+    value is not a positive whole number: the settings below are for tests and benchmarks)."""
+    value = os.environ.get(name, "").strip()
+    return int(value) if value.isascii() and value.isdigit() and 0 < int(value) < 10**9 else default
+
+
 #: from this many papers on, the site searches with Pagefind. The environment variable
 #: PA_PAGEFIND_FROM sets another number (tests build small Pagefind sites with it).
-PAGEFIND_FROM = int(os.environ.get("PA_PAGEFIND_FROM", "").strip() or 2000)
+PAGEFIND_FROM = _count_env("PA_PAGEFIND_FROM", 2000)
+#: papers in one Pagefind index (a block): the site's search is several indexes, which the search
+#: box merges (Pagefind's mergeIndex), so a new dump re-indexes only the blocks whose pages'
+#: searched parts changed, the newest one mostly (overrides/hooks.py). PA_PAGEFIND_BLOCK sets
+#: another size (tests make blocks of a few papers).
+PAGEFIND_BLOCK = _count_env("PA_PAGEFIND_BLOCK", 10_000)
 
 
 def engine(papers: int) -> Engine:
@@ -42,9 +55,27 @@ def engine_of_docs(docs: Path) -> Engine:
 FILTERS_PATH = urls.API_FILTERS
 
 
-def filter_values(papers: Iterable[Paper]) -> bytes:
-    """{"tag": {tag: papers}, "year": {year: papers}, "code": {"yes": papers}}: the options of
-    the search box's filters ("code": papers with a code repository).
+#: the papers of each Pagefind block, for the hooks (a dot file: MkDocs leaves it out of the site)
+BLOCKS_PATH = f"{urls.PAPERS}/.search-blocks.json"
+
+
+def search_blocks(papers: Iterable[Paper], size: int = PAGEFIND_BLOCK) -> list[list[str]]:
+    """The slugs of the papers in blocks of `size`, in the order they were first listed (then
+    by slug): a dump of new papers changes the newest block and starts the next ones, and
+    leaves the older blocks as they were. (A dump older than others, filed later, moves the
+    blocks after its papers' place.)"""
+    slugs = [paper.slug for paper in sorted(papers, key=lambda paper: (paper.listed, paper.slug))]
+    return [slugs[start : start + size] for start in range(0, len(slugs), size)]
+
+
+def blocks_file(papers: Sequence[Paper]) -> bytes:
+    return encode(search_blocks(papers))
+
+
+def filter_values(papers: Sequence[Paper]) -> bytes:
+    """{"tag": {tag: papers}, "year": {year: papers}, "code": {"yes": papers}, "indexes": n}:
+    the options of the search box's filters ("code": papers with a code repository), and how
+    many Pagefind indexes (blocks) the search merges.
 
     The same shape as Pagefind's own filters(), which would instead download every filter
     index (over 300 KB at 30,000 papers) before the first query.
@@ -56,7 +87,12 @@ def filter_values(papers: Iterable[Paper]) -> bytes:
         tags.update(paper.tags)
         years[str(paper.listed.year)] += 1
         code += has_code(paper)
-    document = {"tag": dict(sorted(tags.items())), "year": dict(sorted(years.items())), "code": {"yes": code}}
+    document = {
+        "tag": dict(sorted(tags.items())),
+        "year": dict(sorted(years.items())),
+        "code": {"yes": code},
+        "indexes": -(-len(papers) // PAGEFIND_BLOCK),
+    }
     return encode(document)
 
 

@@ -47,8 +47,9 @@
   sitemap and tags need them all). The output is the same, byte for byte, as without the cache.
 - Search: small archives keep Material's lunr search; from generator.search.PAGEFIND_FROM
   papers on, pages stay out of Material's index, the search box is driven by Pagefind
-  (docs/javascripts/pagefind-search.js) and the Pagefind index is built after the site, its
-  filters then put in order so the same site gets the same index (generator.pagefind).
+  (docs/javascripts/pagefind-search.js) and Pagefind's indexes, one per block of papers, are
+  made after the site, each the same for the same pages, and kept in the page cache by what they
+  index (generator.pagefind).
 """
 
 from __future__ import annotations
@@ -59,8 +60,6 @@ import logging
 import os
 import re
 import secrets
-import subprocess
-import sys
 from collections.abc import Callable
 from html import escape, unescape
 from pathlib import Path
@@ -80,12 +79,11 @@ from mkdocs.utils import get_relative_url
 
 from generator import pagecache
 from generator.api import gzip_bytes
-from generator.pagefind import sort_filters
-from generator.search import engine_of_docs, papers_with_code
+from generator.pagefind import PagefindError, write_indexes
+from generator.search import BLOCKS_PATH, engine_of_docs, papers_with_code
 from generator.sitemaps import split_sitemap
 from generator.siteurl import SiteUrlError, check_site_url
 from generator.slugs import slug_of
-from generator.urls import PAPERS
 from generator.write import OWNED_DIRS, OWNED_FILES, PENDING, TEMP_SUFFIX
 
 #: In a generated page, what follows this line is never searched (see HtmlPage).
@@ -143,6 +141,8 @@ class _Cache:
         self.chromes: dict[str, bool] = {}
         #: every page, in MkDocs' order, when cached pages are left out of its build (the sitemap's)
         self.order: list[File] | None = None
+        #: the keys of the site's Pagefind indexes (None: it has none)
+        self.bundles: set[str] | None = None
 
 
 _cache: _Cache | None = None
@@ -548,19 +548,18 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 
 def write_pagefind(config: MkDocsConfig) -> None:
-    """Pagefind's index of the paper pages, its filters put in order (generator.pagefind)."""
-    result = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", config.site_dir, "--glob", f"{PAPERS}/**/*.html", "--silent"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise BuildError(f"pagefind failed to index the site:\n{result.stdout}{result.stderr}")
+    """Pagefind's indexes of the paper pages, a block of papers each (generator.pagefind), taken
+    from the page cache where it holds them."""
     try:
-        sort_filters(Path(config.site_dir) / "pagefind")  # the same index for the same site
-    except (OSError, ValueError) as error:
+        blocks = json.loads((Path(config.docs_dir) / BLOCKS_PATH).read_bytes())
+        keys, indexed = write_indexes(Path(config.site_dir), blocks, _cache.store if _cache else None)
+    except (OSError, ValueError, PagefindError) as error:
         raise BuildError(f"pagefind's index: {error}") from error
+    if _cache is not None:
+        _cache.bundles = keys
+    logging.getLogger("mkdocs.hooks.pagefind").info(
+        f"Pagefind: {len(blocks)} indexes, {indexed} made, {len(blocks) - indexed} from the cache"
+    )
 
 
 def _cached_chrome(folder: Path) -> None:
@@ -592,7 +591,7 @@ def _store_cache() -> None:
         if Path(built).is_file():
             store.store_page(key, src in _cache.lean, Path(built))
             pages.add(key)
-    removed = store.prune(pages, chromes)
+    removed = store.prune(pages, chromes, _cache.bundles)
     logging.getLogger("mkdocs.hooks.page_cache").info(
         f"Page cache: {len(_cache.hits)} pages from the cache, {len(_cache.fresh)} rendered and stored,"
         f" {removed} stale entries removed"

@@ -30,6 +30,8 @@ HOSTILE_DUMPS = ROOT / "tests" / "fixtures" / "hostile"
 FIXTURE_DUMPS = ROOT / "tests" / "fixtures" / "dumps"
 #: papers of the synthetic archive searched with Pagefind (above generator.search.PAGEFIND_FROM)
 LARGE_PAPERS = 5200
+#: the Pagefind indexes of the large site (generator.search.PAGEFIND_BLOCK: 10,000 papers otherwise)
+LARGE_BLOCKS = 3
 
 # No test ever reaches the real Hugging Face Hub. huggingface_hub reads these when it is first
 # imported (and child processes inherit them): its default address is a closed port of this
@@ -117,12 +119,14 @@ def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def large_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A synthetic archive of LARGE_PAPERS papers listed 10 a day over two years (2024-01-01 to
-    2025-06-03), searched with Pagefind: the largest build of the suite (mark its tests slow)."""
+    2025-06-03), searched with Pagefind, in LARGE_BLOCKS indexes (the search box merges them):
+    the largest build of the suite (mark its tests slow)."""
     from bench.synthetic import write_dumps
 
     project = tmp_path_factory.mktemp("large")
     write_dumps(project / "dumps", LARGE_PAPERS, per_day=10)
-    return build_site(project / "project", project / "dumps")
+    block = str(-(-LARGE_PAPERS // LARGE_BLOCKS))
+    return build_site(project / "project", project / "dumps", env={"PA_PAGEFIND_BLOCK": block})
 
 
 # --- real browser -----------------------------------------------------------------

@@ -60,13 +60,13 @@ def build_site(
     """Generate pages from `dumps` and build them with mkdocs --strict; return site/.
 
     `templates` replaces files of the project's overrides/ (name: text); `env` is added to
-    MkDocs' environment."""
+    the generator's and MkDocs' environments."""
     prepare_project(project)
     for name, text in (templates or {}).items():
         (project / "overrides" / name).write_text(text, encoding="utf-8")
     # taxonomy/overrides.yml corrects papers of the project's own dumps only
     overrides = () if dumps == ROOT / "dumps" else ("--overrides", "")
-    generated = run_generator("build", "--dumps", dumps, "--docs", project / "docs", *overrides)
+    generated = run_generator("build", "--dumps", dumps, "--docs", project / "docs", *overrides, env=env)
     if generated.returncode != 0:
         raise AssertionError(f"generator failed:\n{generated.stderr}")
     built = mkdocs_build(project, env)

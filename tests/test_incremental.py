@@ -21,10 +21,12 @@ from tests.sitebuild import ROOT, file_hashes, prepare_project
 FIXTURES = ROOT / "tests" / "fixtures" / "dumps"
 DUMPS = sorted(FIXTURES.glob("*.txt"))
 CACHE_LINE = re.compile(r"Page cache: (\d+) pages from the cache, (\d+) rendered")
+INDEX_LINE = re.compile(r"Pagefind: (\d+) indexes, (\d+) made, (\d+) from the cache")
 
 
-def site_build(project: Path, env: dict[str, str]) -> tuple[int, int]:
-    """`python -m generator site` in `project`; (pages from the cache, pages rendered)."""
+def site_build(project: Path, env: dict[str, str]) -> tuple[int, int, int]:
+    """`python -m generator site` in `project`; (pages from the cache, pages rendered, Pagefind
+    indexes from the cache)."""
     environment = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
@@ -43,7 +45,8 @@ def site_build(project: Path, env: dict[str, str]) -> tuple[int, int]:
     )
     assert built.returncode == 0, built.stderr
     found = CACHE_LINE.search(built.stderr)
-    return (int(found[1]), int(found[2])) if found else (0, 0)
+    indexes = INDEX_LINE.search(built.stderr)
+    return (int(found[1]) if found else 0, int(found[2]) if found else 0, int(indexes[3]) if indexes else 0)
 
 
 def new_project(folder: Path) -> Path:
@@ -79,7 +82,7 @@ STEPS = [
 def test_builds_dump_after_dump_with_the_page_cache_equal_full_builds(
     tmp_path: Path, engine: str, steps: list[tuple[list[Path], bool, str]]
 ) -> None:
-    engine_env = {"PA_PAGEFIND_FROM": "1"} if engine == "pagefind" else {}
+    engine_env = {"PA_PAGEFIND_FROM": "1", "PA_PAGEFIND_BLOCK": "2"} if engine == "pagefind" else {}
     incremental = new_project(tmp_path / "incremental")
     for number, (dumps, changed, site_url) in enumerate(steps):
         env = {**engine_env, "SITE_URL": site_url}
@@ -95,18 +98,20 @@ def test_builds_dump_after_dump_with_the_page_cache_equal_full_builds(
             change_template(full)
         with ThreadPoolExecutor(max_workers=2) as pool:  # the two builds side by side
             building = pool.submit(site_build, incremental, env)
-            assert site_build(full, {**env, "PA_PAGE_CACHE": ""}) == (0, 0)  # no cache
-            cached, rendered = building.result()
+            assert site_build(full, {**env, "PA_PAGE_CACHE": ""}) == (0, 0, 0)  # no cache
+            cached, rendered, cached_indexes = building.result()
         site = file_hashes(incremental / "site")
         assert site == file_hashes(full / "site"), f"step {number}: the incremental site is not the full build's"
         assert (engine == "pagefind") == any(name.startswith("pagefind/") for name in site)
         previous = steps[number - 1] if number else None
         if previous is None:
-            assert cached == 0 and rendered > 0
+            assert cached == cached_indexes == 0 and rendered > 0
         elif previous[1:] == (changed, site_url):  # only dumps added: old pages come from the cache
             assert cached > 0, f"step {number}: nothing came from the cache"
-        else:  # a template or the address changed: every page is rendered again
-            assert cached == 0 and rendered > 0, f"step {number}: {cached} pages came from a stale cache"
+            # and so does the index of the oldest papers (blocks of 2), whose related lists changed
+            assert cached_indexes == (engine == "pagefind"), f"step {number}: {cached_indexes} indexes from the cache"
+        else:  # a template or the address changed: every page and index is made again
+            assert cached == cached_indexes == 0 and rendered > 0, f"step {number}: {cached} pages from a stale cache"
         day = (incremental / "site" / "archive" / "2026" / "05" / "30" / "index.html").read_text(encoding="utf-8")
         assert ('<meta name="pa-test"' in day) == changed
     # the cache holds the last site's pages, no more

@@ -51,16 +51,20 @@ def test_two_builds_of_the_same_dumps_are_the_same_site(tmp_path: Path, monkeypa
     for path in write_dumps(dumps, PAPERS, per_day=10)[2:]:  # 2024-01-01 ... 2024-01-04
         path.rename(path.with_name(path.name.replace("2024-", "2025-")))
     monkeypatch.setenv("PA_PAGEFIND_FROM", str(PAPERS // 2))
+    monkeypatch.setenv("PA_PAGEFIND_BLOCK", str(PAPERS // 2))  # two indexes
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(DAY))
     first = build_site(tmp_path / "first", dumps)
     second = build_site(tmp_path / "second", dumps)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(DAY + 86_400))
     next_day = build_site(tmp_path / "next-day", dumps)
 
-    index = filters(first / "pagefind")
-    assert list(index) == ["tag", "year"]
-    assert list(index["year"]) == ["2024", "2025"]
-    assert len(index["tag"]) > 5 and list(index["tag"]) == sorted(index["tag"])
+    indexes = [filters(first / "pagefind" / str(number)) for number in range(2)]
+    assert sorted((first / "pagefind").iterdir()) == [first / "pagefind" / "0", first / "pagefind" / "1"]
+    for index in indexes:
+        assert list(index) == ["tag", "year"]
+        assert len(index["tag"]) > 5 and list(index["tag"]) == sorted(index["tag"])
+    # blocks in the order papers were first listed: the 2024 papers first
+    assert [list(index["year"]) for index in indexes] == [["2024"], ["2025"]]
     files, again, later = file_hashes(first), file_hashes(second), file_hashes(next_day)
     assert len(files) > PAPERS
     assert list(files) == list(again) == list(later)

@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 
 from bench.synthetic import papers as synthetic_papers
 from generator.search import PAGEFIND_FROM, engine
+from tests.conftest import LARGE_BLOCKS
 from tests.conftest import LARGE_PAPERS as PAPERS
 
 
@@ -27,8 +28,17 @@ def test_the_engine_follows_the_archive_size(count: int, expected: str) -> None:
 @pytest.mark.slow
 def test_large_sites_are_indexed_by_pagefind_not_lunr(large_site: Path) -> None:
     assert json.loads((large_site / "search" / "search_index.json").read_text())["docs"] == []
-    entry = json.loads((large_site / "pagefind" / "pagefind-entry.json").read_text())
-    assert sum(language["page_count"] for language in entry["languages"].values()) == PAPERS
+    bundles = sorted((large_site / "pagefind").iterdir())
+    assert [bundle.name for bundle in bundles] == [str(number) for number in range(LARGE_BLOCKS)]
+    entries = [json.loads((bundle / "pagefind-entry.json").read_text()) for bundle in bundles]
+    counts = [sum(language["page_count"] for language in entry["languages"].values()) for entry in entries]
+    assert sum(counts) == PAPERS and len(set(counts[:-1])) == 1  # blocks of one size, the last one less
+    # only the first index's scripts and WebAssembly are loaded: the others are merged into it
+    assert {path.name for path in bundles[0].iterdir()} >= {"pagefind.js", "pagefind-worker.js", "wasm.en.pagefind"}
+    for bundle in bundles[1:]:
+        assert not [path.name for path in bundle.iterdir() if path.suffix in (".js", ".css", ".pagefind")]
+    assert not list(bundles[0].glob("pagefind-ui*"))
+    assert json.loads((large_site / "api" / "filters.json").read_text())["indexes"] == LARGE_BLOCKS
     home = (large_site / "index.html").read_text(encoding="utf-8")
     assert 'data-md-component="pagefind"' in home and "pagefind-search.js" in home
 
@@ -87,7 +97,9 @@ def test_a_filter_without_words_downloads_no_index(page: Page, large_url: str) -
     page.select_option('select[name="year"]', "2025")
     expect(page.locator(".md-search-result__meta")).to_have_text("Type a word to search within the filters")
     page.wait_for_timeout(500)
-    assert not [url for url in fetched if "/pagefind/index/" in url or "/pagefind/filter/" in url]
+    assert not [url for url in fetched if "/index/" in url or "/filter/" in url]
     page.locator("input.md-search__input").press_sequentially("quantization", delay=15)
     expect(page.locator(".md-search-result__meta")).to_contain_text("matching papers")
-    assert [url for url in fetched if "/pagefind/index/" in url]
+    # every index is searched: a word's chunk is fetched from each
+    searched = {re.sub(r".*/pagefind/(\d+)/index/.*", r"\1", url) for url in fetched if "/index/" in url}
+    assert searched == {str(number) for number in range(LARGE_BLOCKS)}

@@ -22,11 +22,17 @@
   function load() {
     if (!pagefind) {
       // the filters' options come from the generator (a few KB), not from Pagefind's
-      // filters(), which downloads every filter index before the first query
-      fetch(new URL("../api/filters.json", bundle)).then((response) => response.json()).then(fillFilters);
-      pagefind = import(new URL("pagefind.js", bundle).href).then(async (module) => {
-        await module.options({ baseUrl: new URL("..", bundle).pathname });
+      // filters(), which downloads every filter index before the first query; so does the
+      // number of indexes: one per block of papers (generator/pagefind.py), the first loaded,
+      // the others merged into it (they share its WebAssembly)
+      const values = fetch(new URL("../api/filters.json", bundle)).then((response) => response.json());
+      values.then(fillFilters);
+      pagefind = Promise.all([values, import(new URL("0/pagefind.js", bundle).href)]).then(async ([{ indexes }, module]) => {
+        const baseUrl = new URL("..", bundle).pathname;
+        await module.options({ baseUrl });
         await module.init();
+        const others = Array.from({ length: Math.max(0, indexes - 1) }, (_, index) => new URL(`${index + 1}/`, bundle).pathname);
+        await Promise.all(others.map((path) => module.mergeIndex(path, { baseUrl })));
         return module;
       });
     }
