@@ -14,7 +14,8 @@ os.wait4, as bench/bench_site.py does:
   its own CPU apart from Pagefind's (a child process of its post-build hook).
 - incremental: another fresh project with every dump but the last, built the same way with a page
   cache (PA_PAGE_CACHE, as `python -m generator site` sets it): the "first build with the cache";
-  then the last dump is added and both steps run again: the incremental build.
+  then the last dump is added and both steps run again: the incremental build (its site/ folder
+  removed first, untimed: CI restores docs/ and the cache, not the last site).
 
 The incremental site must equal the full build's, byte for byte (every file; both built with the
 same SOURCE_DATE_EPOCH): the script stops otherwise. It prints a Markdown table of each stage's CPU
@@ -157,6 +158,9 @@ def measure(papers: int, add: int, scratch: Path, full_only: bool = False) -> No
     project = prepare_project(scratch / "incremental")
     cache = scratch / "cache"
     first = build(project, before, cache)
+    # CI (the publish workflow) starts from a clean checkout: docs/ and the cache are restored,
+    # no site is left from the last run for MkDocs to clean
+    shutil.rmtree(project / "site")
     incremental = build(project, after, cache)
 
     same = digest(project / "site") == digest(full_project / "site")

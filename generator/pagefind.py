@@ -9,9 +9,9 @@ in ``site/pagefind/<n>/``; the search box loads the first and merges the others 
 only its metadata and the chunks a query needs). Pagefind cannot update an index, so a new dump
 would otherwise re-index the whole archive; with blocks, it re-indexes the blocks whose pages'
 searched parts changed: the newest, mostly. An index is a function of its pages' files, so it is
-cached under :func:`block_key`: the pages' paths and their HTML without the part after the
-searched body (``<div class="pa-more">``: related papers and sources, which Pagefind does not
-read, and which a new paper changes on old pages). Each index's files are those Pagefind writes,
+cached under :func:`block_key`: the pages' paths and their HTML without the parts a new dump
+changes on old pages and Pagefind does not read (UNSEARCHED: related papers, sources, later
+listing days). Each index's files are those Pagefind writes,
 less its ready-made interfaces (the search box is the site's own: only ``pagefind.js``, its
 worker and WebAssembly of the first index are loaded). Ranking: each index scores its pages with
 its own word statistics, so merged results rank a little differently from one index's.
@@ -61,8 +61,11 @@ from .pagecache import PageCache, link_or_copy, link_tree
 
 #: the folder of the indexes in the site: site/pagefind/<n>/
 BUNDLES = "pagefind"
-#: what a paper page's HTML holds after its searched body (overrides/lean.html's page.more)
-MORE = b'<div class="pa-more">'
+#: the parts of a paper page that no Pagefind index depends on (see block_key), each an element
+#: holding no other of its kind: what follows the searched body (overrides/lean.html's
+#: page.more: related papers, sources) and the later listing days, in a paragraph Pagefind
+#: ignores (data-pagefind-ignore: no words, and no filter in that part)
+UNSEARCHED = ((b'<div class="pa-more">', b"</div>"), (b'<span class="pa-again">', b"</span>"))
 #: the files of Pagefind's own interfaces, which the site does not use
 UNUSED = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
 SIGNATURE = b"pagefind_dcd"
@@ -233,12 +236,14 @@ class PagefindError(Exception):
 
 
 def searched_part(html: bytes) -> bytes:
-    """A paper page's HTML without what follows its searched body (see the module): the first
-    ``<div class="pa-more">`` up to its end (it holds no other div). The whole page when it has
-    no such part."""
-    start = html.find(MORE)
-    end = html.find(b"</div>", start)
-    return html if start < 0 or end < 0 else html[:start] + html[end + len(b"</div>") :]
+    """A paper page's HTML without its UNSEARCHED parts (the first of each kind), which a new
+    dump changes on old pages (a new related paper, a new listing day) but no index reads."""
+    for start_tag, end_tag in UNSEARCHED:
+        start = html.find(start_tag)
+        end = html.find(end_tag, start)
+        if start >= 0 and end >= 0:
+            html = html[:start] + html[end + len(end_tag) :]
+    return html
 
 
 def block_key(site: Path, pages: Sequence[str]) -> str:

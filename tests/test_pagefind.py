@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from bench.synthetic import write_dumps
-from generator.pagefind import decode, encode, read, sort_filters
+from generator.pagefind import decode, encode, read, searched_part, sort_filters
 from tests.sitebuild import build_site, file_hashes
 
 PAPERS = 40
@@ -132,3 +132,24 @@ def test_cbor_round_trip(item: object) -> None:
 def test_unexpected_cbor_is_refused(data: bytes) -> None:
     with pytest.raises(ValueError):
         decode(data)
+
+
+@pytest.mark.parametrize(
+    ("html", "searched"),
+    [
+        (b"<h1>T</h1><p>abstract</p>", b"<h1>T</h1><p>abstract</p>"),
+        (
+            b'<h1>T</h1><div class="pa-more"><h2>Related</h2><ul><li>x</li></ul></div></article>',
+            b"<h1>T</h1></article>",
+        ),
+        (
+            b'<p data-pagefind-ignore>Listed on <a data-pagefind-filter="year:2024">May 1</a>'
+            b'<span class="pa-again"> and again on <a>May 9</a></span>.</p><p>abstract</p>',
+            b'<p data-pagefind-ignore>Listed on <a data-pagefind-filter="year:2024">May 1</a>.</p><p>abstract</p>',
+        ),
+        # escaped text cannot stand for a part (abstracts are escaped)
+        (b"<p>&lt;div class=&quot;pa-more&quot;&gt;</p>", b"<p>&lt;div class=&quot;pa-more&quot;&gt;</p>"),
+    ],
+)
+def test_an_index_key_leaves_out_what_pagefind_does_not_read(html: bytes, searched: bytes) -> None:
+    assert searched_part(html) == searched
