@@ -58,6 +58,7 @@ from typing import Any
 from . import urls
 from .api import gzip_bytes
 from .pagecache import PageCache, link_or_copy, link_tree
+from .slugs import is_slug
 
 #: the folder of the indexes in the site: site/pagefind/<n>/
 BUNDLES = "pagefind"
@@ -258,6 +259,18 @@ def block_key(site: Path, pages: Sequence[str]) -> str:
 def paper_page(slug: str) -> str:
     """A paper's HTML file in the site."""
     return f"{urls.paper_url(slug)}index.html"
+
+
+def read_blocks(data: bytes) -> list[list[str]]:
+    """The blocks of paper slugs the generator wrote (generator.search.BLOCKS_PATH), checked:
+    only paper slugs, so no path leads out of the site's papers/ folder."""
+    blocks = json.loads(data)
+    if not (isinstance(blocks, list) and all(isinstance(block, list) and block for block in blocks)):
+        raise PagefindError("expected a list of blocks of paper slugs")
+    for slug in (slug for block in blocks for slug in block):
+        if not (isinstance(slug, str) and is_slug(slug)):
+            raise PagefindError(f"{slug!r} is not a paper's slug")
+    return blocks
 
 
 def write_indexes(site: Path, blocks: Sequence[Sequence[str]], cache: PageCache | None) -> tuple[set[str], int]:

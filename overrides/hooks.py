@@ -79,7 +79,7 @@ from mkdocs.utils import get_relative_url
 
 from generator import pagecache
 from generator.api import gzip_bytes
-from generator.pagefind import PagefindError, write_indexes
+from generator.pagefind import PagefindError, read_blocks, write_indexes
 from generator.search import BLOCKS_PATH, engine_of_docs, papers_with_code
 from generator.sitemaps import split_sitemap
 from generator.siteurl import SiteUrlError, check_site_url
@@ -550,8 +550,14 @@ def on_post_build(config: MkDocsConfig) -> None:
 def write_pagefind(config: MkDocsConfig) -> None:
     """Pagefind's indexes of the paper pages, a block of papers each (generator.pagefind), taken
     from the page cache where it holds them."""
+    blocks_file = Path(config.docs_dir) / BLOCKS_PATH
     try:
-        blocks = json.loads((Path(config.docs_dir) / BLOCKS_PATH).read_bytes())
+        blocks = read_blocks(blocks_file.read_bytes())
+    except FileNotFoundError as error:
+        raise BuildError(f"{blocks_file}: missing: run `python -m generator build` before building the site") from error
+    except (OSError, ValueError, PagefindError) as error:
+        raise BuildError(f"{blocks_file}: {error}") from error
+    try:
         keys, indexed = write_indexes(Path(config.site_dir), blocks, _cache.store if _cache else None)
     except (OSError, ValueError, PagefindError) as error:
         raise BuildError(f"pagefind's index: {error}") from error

@@ -19,14 +19,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from bench.synthetic import write_dumps
-from generator.pagefind import decode, encode, read, searched_part, sort_filters
+from generator.pagefind import PagefindError, decode, encode, read, read_blocks, searched_part, sort_filters
+from generator.search import search_blocks
+from tests._papers import paper
 from tests.sitebuild import build_site, file_hashes
 
 PAPERS = 40
@@ -153,3 +157,31 @@ def test_unexpected_cbor_is_refused(data: bytes) -> None:
 )
 def test_an_index_key_leaves_out_what_pagefind_does_not_read(html: bytes, searched: bytes) -> None:
     assert searched_part(html) == searched
+
+
+def test_blocks_follow_the_order_papers_were_first_listed() -> None:
+    may = [date(2026, 5, day) for day in (1, 2, 3)]
+    papers = [paper("c", listed=(may[1],)), paper("a", listed=(may[2],)), paper("b", listed=(may[1], may[2]))]
+    assert search_blocks(papers, 2) == [["b", "c"], ["a"]]
+    # a newer paper joins the last block or starts one: the full blocks stay as they were
+    newer = paper("0-newest", listed=(date(2026, 6, 1),))
+    assert search_blocks([*papers, newer], 2) == [["b", "c"], ["a", "0-newest"]]
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        (b'[["a-paper", "b"], ["c"]]', None),
+        (b'[["../../etc"]]', "'../../etc' is not a paper's slug"),
+        (b'[["a/b"]]', "'a/b' is not a paper's slug"),
+        (b'[["a"], []]', "expected a list of blocks of paper slugs"),
+        (b'{"a": 1}', "expected a list of blocks of paper slugs"),
+        (b"[[1]]", "1 is not a paper's slug"),
+    ],
+)
+def test_the_blocks_file_holds_paper_slugs_only(data: bytes, error: str | None) -> None:
+    if error is None:
+        assert read_blocks(data) == json.loads(data)
+    else:
+        with pytest.raises(PagefindError, match=re.escape(error)):
+            read_blocks(data)
