@@ -69,9 +69,12 @@ def _hash_tree(digest: Any, root: Path, skip: Iterable[str] = ()) -> None:
     if root.is_file():
         digest.update(b"F" + root.name.encode() + b"\0" + root.read_bytes())
         return
-    for path in sorted(root.rglob("*")):
+    # the skipped top-level entries are not walked (docs/papers holds a file per paper)
+    tops = [entry for entry in root.iterdir() if entry.name not in skipped]
+    paths = [path for top in tops for path in (top, *(top.rglob("*") if top.is_dir() else ()))]
+    for path in sorted(paths):
         relative = path.relative_to(root).as_posix()
-        if relative.split("/")[0] in skipped or "__pycache__" in path.parts or not path.is_file():
+        if "__pycache__" in path.parts or not path.is_file():
             continue
         data = path.read_bytes()
         digest.update(f"F{relative}\0{len(data)}\0".encode() + data)

@@ -64,7 +64,7 @@ from collections.abc import Callable
 from html import escape, unescape
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
@@ -75,7 +75,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
-from mkdocs.utils import get_relative_url
+from mkdocs.utils import get_build_date, get_relative_url
 
 from generator import pagecache
 from generator.api import gzip_bytes
@@ -403,6 +403,33 @@ class CachedPage(File):
         pagecache.link_or_copy(self.abs_src_path, target)
 
 
+class SitemapEntry:
+    """What MkDocs' sitemap template reads of a page (is_link, canonical_url, abs_url,
+    update_date), as a Page would have them (Page._set_canonical_url): for the pages taken from
+    the cache, which MkDocs builds no Page of; making one would cost more than the rest of
+    taking the page from the cache."""
+
+    is_link = False
+    __slots__ = ("abs_url", "canonical_url", "update_date")
+
+    def __init__(self, canonical_url: str | None, abs_url: str | None, update_date: str) -> None:
+        self.canonical_url, self.abs_url, self.update_date = canonical_url, abs_url, update_date
+
+    @classmethod
+    def maker(cls, site_url: str | None, update_date: str) -> Callable[[str], SitemapEntry]:
+        """Entries of pages by URL (a file's url: relative, "/"-separated, no dot segment)."""
+        if not site_url:
+            return lambda url: cls(None, None, update_date)
+        base = site_url if site_url.endswith("/") else f"{site_url}/"
+        path = urlsplit(base).path
+
+        def entry(url: str) -> SitemapEntry:
+            url = "" if url in (".", "./") else url  # Page.url
+            return cls(base + url, path + url, update_date)
+
+        return entry
+
+
 def _leave_cached_pages(files: Files, config: MkDocsConfig) -> None:
     """Pages the cache holds are left out of MkDocs' build (excluded, as drafts are) and their
     cached HTML is copied into the site as a static file instead: MkDocs then neither reads nor
@@ -416,6 +443,7 @@ def _leave_cached_pages(files: Files, config: MkDocsConfig) -> None:
     tests/test_incremental.py and bench/bench_incremental.py compare whole sites."""
     assert _cache is not None
     _cache.order = files.documentation_pages()
+    entry = SitemapEntry.maker(config.site_url, get_build_date())
     for file in _cache.order:
         key = pagecache.page_key(_cache.fingerprint, file.src_uri, file.content_string)
         _cache.keys[file.src_uri] = key
@@ -427,7 +455,7 @@ def _leave_cached_pages(files: Files, config: MkDocsConfig) -> None:
             continue
         _cache.hits[file.src_uri] = (key, base_url, lean)
         file.inclusion = InclusionLevel.EXCLUDED
-        Page(None, file, config)  # for the sitemap
+        file.page = entry(file.url)  # type: ignore[assignment] - what the sitemap reads of it
         files.append(CachedPage.generated(config, file.dest_uri, abs_src_path=str(_cache.store.html(key, lean))))
 
 
