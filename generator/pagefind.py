@@ -47,10 +47,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import subprocess
-import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -273,10 +271,13 @@ def read_blocks(data: bytes) -> list[list[str]]:
     return blocks
 
 
-def write_indexes(site: Path, blocks: Sequence[Sequence[str]], cache: PageCache | None) -> tuple[set[str], int]:
+def write_indexes(
+    site: Path, blocks: Sequence[Sequence[str]], cache: PageCache | None, index: Callable[[Path, Path], None]
+) -> tuple[set[str], int]:
     """Write the index of each block of paper slugs into site/pagefind/<n>/, from the cache
-    when it holds the block's key, else with Pagefind (and then into the cache). Return the
-    keys of the blocks and how many were indexed by Pagefind."""
+    when it holds the block's key, else with `index` (Pagefind: index the HTML files in a
+    folder into another; the hooks run it, the generator runs no program), and then into the
+    cache. Return the keys of the blocks and how many were indexed."""
     keys, indexed = set(), 0
     for number, slugs in enumerate(blocks):
         pages = [paper_page(slug) for slug in slugs]
@@ -285,7 +286,9 @@ def write_indexes(site: Path, blocks: Sequence[Sequence[str]], cache: PageCache 
         if cache is not None and cache.bundle(key).is_dir():
             link_tree(cache.bundle(key), target)
         else:
-            run_pagefind(site, pages, target)
+            with tempfile.TemporaryDirectory(prefix=".pagefind-", dir=site) as folder:
+                link_pages(site, pages, Path(folder))
+                index(Path(folder), target)
             sort_filters(target)  # the same index for the same pages
             _trim(target, first=number == 0)
             indexed += 1
@@ -304,14 +307,9 @@ def _trim(bundle: Path, first: bool) -> None:
             path.unlink()
 
 
-def run_pagefind(site: Path, pages: Sequence[str], output: Path) -> None:
-    """Index `pages` (paths of HTML files in `site`) into the folder `output`: Pagefind reads a
-    folder of links to them, at the same paths, so their URLs are the site's."""
-    with tempfile.TemporaryDirectory(prefix=".pagefind-", dir=site) as folder:
-        for page in pages:
-            (Path(folder) / page).parent.mkdir(parents=True, exist_ok=True)
-            link_or_copy(site / page, Path(folder) / page)
-        command = [sys.executable, "-m", "pagefind", "--site", folder, "--output-path", str(output), "--silent"]
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise PagefindError(f"pagefind failed to index the site:\n{result.stdout}{result.stderr}")
+def link_pages(site: Path, pages: Sequence[str], folder: Path) -> None:
+    """Put links to `pages` (paths of HTML files in `site`) in `folder`, at the same paths, so
+    that Pagefind indexes them under the site's URLs."""
+    for page in pages:
+        (folder / page).parent.mkdir(parents=True, exist_ok=True)
+        link_or_copy(site / page, folder / page)

@@ -60,6 +60,8 @@ import logging
 import os
 import re
 import secrets
+import subprocess
+import sys
 from collections.abc import Callable
 from html import escape, unescape
 from pathlib import Path
@@ -586,7 +588,7 @@ def write_pagefind(config: MkDocsConfig) -> None:
     except (OSError, ValueError, PagefindError) as error:
         raise BuildError(f"{blocks_file}: {error}") from error
     try:
-        keys, indexed = write_indexes(Path(config.site_dir), blocks, _cache.store if _cache else None)
+        keys, indexed = write_indexes(Path(config.site_dir), blocks, _cache.store if _cache else None, run_pagefind)
     except (OSError, ValueError, PagefindError) as error:
         raise BuildError(f"pagefind's index: {error}") from error
     if _cache is not None:
@@ -594,6 +596,14 @@ def write_pagefind(config: MkDocsConfig) -> None:
     logging.getLogger("mkdocs.hooks.pagefind").info(
         f"Pagefind: {len(blocks)} indexes, {indexed} made, {len(blocks) - indexed} from the cache"
     )
+
+
+def run_pagefind(pages: Path, output: Path) -> None:
+    """Pagefind's index of the HTML files in the folder `pages`, written into `output`."""
+    command = [sys.executable, "-m", "pagefind", "--site", str(pages), "--output-path", str(output), "--silent"]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise PagefindError(f"pagefind failed to index the site:\n{result.stdout}{result.stderr}")
 
 
 def _cached_chrome(folder: Path) -> None:
