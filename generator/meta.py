@@ -18,17 +18,25 @@ def json_ld(data: object) -> Markup:
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
-def scholarly_article(paper: Paper, record: Record | None, url: str, description: str) -> dict[str, object]:
-    """The schema.org description of a paper: its record's facts when it has one."""
+#: Google's limit for an article's headline
+HEADLINE_LENGTH = 110
+
+
+def scholarly_article(paper: Paper, record: Record | None) -> dict[str, object]:
+    """The schema.org description of a paper: its record's facts when it has one.
+
+    Its headline, and a `name` only when the headline is cut (a title longer than Google's limit
+    for a headline): Google's article data reads the headline, and the title is in the page's
+    title, citation_title and og:title. No `description`: the page's description
+    tag holds it (what search engines show), and Google's article data does not read one. No
+    `url`: the data describes the page it stands in, whose canonical link gives its address."""
     data: dict[str, object] = {
         "@context": "https://schema.org",
         "@type": "ScholarlyArticle",
-        "headline": paper.title[:110],  # Google's limit for a headline
-        "name": paper.title,
-        "description": description,
+        "headline": paper.title[:HEADLINE_LENGTH],
     }
-    if url:
-        data["url"] = url
+    if len(paper.title) > HEADLINE_LENGTH:
+        data["name"] = paper.title
     if record is not None and record.arxiv_id is not None:
         data["identifier"] = f"arXiv:{record.arxiv_id}"
         data["sameAs"] = abs_url(record.arxiv_id)

@@ -35,8 +35,8 @@ PAGE_CACHE = Path(".cache") / "pages"
 def publish_site(config: Path, site: Path, newest: date | None = None) -> Path:
     """Build the site of the MkDocs `config` and make `site` point at it; return the build.
 
-    `newest`: the archive's newest day, which MkDocs takes as the day of the build (its
-    sitemaps' `<lastmod>`) unless SOURCE_DATE_EPOCH is set: the same dumps, the same site."""
+    `newest`: the archive's newest day, which MkDocs takes as the day of the build (the time
+    in sitemap.xml.gz's gzip header) unless SOURCE_DATE_EPOCH is set: the same dumps, the same site."""
     builds = site.parent / BUILDS
     try:
         builds.mkdir(exist_ok=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -92,3 +93,27 @@ def test_front_matter_reads_back_any_text(text: str) -> None:
         "search": {"exclude": True},
         "links": [{"to": text}],
     }
+
+
+MAY_29, MAY_30 = date(2026, 5, 29), date(2026, 5, 30)
+
+
+@pytest.mark.parametrize(
+    ("path", "times"),
+    [
+        # a day's page: its heading says the day; a paper listed again keeps its first day
+        (f"archive/{day_path(MAY_30)}.md", ["2026-05-29"]),
+        (f"archive/{day_path(MAY_29)}.md", []),
+        ("index.md", ["2026-05-29"]),  # the home page's latest day
+        # a tag's page lists papers of many days: each keeps its day
+        ("tags/t/index.md", ["2026-05-30", "2026-05-29"]),
+    ],
+)
+def test_listing_days_are_written_where_the_page_does_not_say_them(path: str, times: list[str]) -> None:
+    from generator.render import page_files
+
+    papers = [paper("new", listed=(MAY_30,), tags=("T",)), paper("again", listed=(MAY_29, MAY_30), tags=("T",))]
+    pages = dict(page_files(papers))
+    listing = pages[path][pages[path].index('<ul class="pa-list') :]
+    assert re.findall(r"<time>(.*?)</time>", listing) == times
+    assert listing.count("<li>") == (1 if path.endswith("29.md") else 2)

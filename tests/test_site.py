@@ -84,7 +84,7 @@ def test_hostile_input_shows_literally_and_injects_nothing(hostile_site: Path) -
     for paper in archive.papers:
         html = page(hostile_site, f"papers/{paper.slug}")
         (data,) = [json.loads("".join(t)) for tag, a, t in html.elements if a.get("type") == "application/ld+json"]
-        assert data["name"] == paper.title
+        assert data["headline"] == paper.title[:110]
 
 
 def test_search_index_holds_hostile_text_escaped(hostile_site: Path) -> None:
@@ -218,6 +218,9 @@ def test_the_sitemap_split_reads_mkdocs_own_sitemap(real_site: Path) -> None:
     archive reaches the protocol's 50,000 URLs at ~48,000 papers)."""
     text = (real_site / "sitemap.xml").read_text(encoding="utf-8")
     locs = re.findall(r"<loc>(.*?)</loc>", text)
+    # the site's template (overrides/sitemap.xml): one URL a line, no indentation, no <lastmod>
+    assert text.splitlines()[2:] == [*(f"<url><loc>{loc}</loc></url>" for loc in locs), "</urlset>"]
+    assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<urlset ')
     assert len(locs) > 400 and split_sitemap(text, "https://example.org/") == {}
     files = split_sitemap(text, "https://example.org/", limit=100)
     parts = [files[f"sitemap-{n}.xml"] for n in range(1, -(-len(locs) // 100) + 1)]

@@ -17,12 +17,16 @@ SITE = "https://example.github.io/paper-archive/"
 NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
-def mkdocs_sitemap(count: int) -> str:
-    """A sitemap laid out the way MkDocs' template writes it."""
-    urls = "".join(
-        f"    <url>\n         <loc>{SITE}papers/p{i}/</loc>\n         <lastmod>2026-11-22</lastmod>\n    </url>\n"
-        for i in range(count)
-    )
+#: how a URL is laid out: by MkDocs' own template, and by the site's (overrides/sitemap.xml)
+LAYOUTS = {
+    "mkdocs": "    <url>\n         <loc>{}</loc>\n         <lastmod>2026-11-22</lastmod>\n    </url>\n",
+    "archive": "<url><loc>{}</loc></url>\n",
+}
+
+
+def mkdocs_sitemap(count: int, layout: str = "archive") -> str:
+    """A sitemap laid out the way MkDocs writes it with a template of LAYOUTS."""
+    urls = "".join(LAYOUTS[layout].format(f"{SITE}papers/p{i}/") for i in range(count))
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + urls + "</urlset>"
@@ -42,9 +46,10 @@ def test_protocol_limit() -> None:
     assert MAX_URLS == 50_000
 
 
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
 @pytest.mark.parametrize(("count", "limit", "parts"), [(4, 3, 2), (6, 3, 2), (7, 3, 3), (10, 1, 10)])
-def test_large_sitemaps_become_an_index(count: int, limit: int, parts: int) -> None:
-    files = split_sitemap(mkdocs_sitemap(count), SITE, limit=limit)
+def test_large_sitemaps_become_an_index(count: int, limit: int, parts: int, layout: str) -> None:
+    files = split_sitemap(mkdocs_sitemap(count, layout), SITE, limit=limit)
     names = [f"sitemap-{n}.xml" for n in range(1, parts + 1)]
     assert sorted(files) == sorted([*names, "sitemap.xml"])
     index = ET.fromstring(files["sitemap.xml"])
@@ -56,7 +61,7 @@ def test_large_sitemaps_become_an_index(count: int, limit: int, parts: int) -> N
         assert part.tag == f"{NS}urlset"
         assert 1 <= len(part) <= limit
         found += locs(files[name])
-    assert found == locs(mkdocs_sitemap(count))  # every URL once, in order
+    assert found == locs(mkdocs_sitemap(count, layout))  # every URL once, in order
     assert files[names[0]].startswith('<?xml version="1.0" encoding="UTF-8"?>\n<urlset')
 
 
@@ -69,8 +74,9 @@ def test_without_a_site_address_the_sitemap_is_left_alone() -> None:
     assert split_sitemap(mkdocs_sitemap(5), "", limit=1) == {}
 
 
-def test_refusals() -> None:
-    broken = re.sub("</url>\n    <url>", "</url>\n<!-- x -->\n    <url>", mkdocs_sitemap(3), count=1)
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_refusals(layout: str) -> None:
+    broken = re.sub("</url>\n", "</url>\n<!-- x -->\n", mkdocs_sitemap(3, layout), count=1)
     with pytest.raises(ValueError, match="urlset"):
         split_sitemap(broken, SITE, limit=1)
 
