@@ -77,7 +77,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
-from mkdocs.utils import get_build_date, get_relative_url
+from mkdocs.utils import get_relative_url
 
 from generator import pagecache
 from generator.api import gzip_bytes
@@ -406,28 +406,28 @@ class CachedPage(File):
 
 
 class SitemapEntry:
-    """What MkDocs' sitemap template reads of a page (is_link, canonical_url, abs_url,
-    update_date), as a Page would have them (Page._set_canonical_url): for the pages taken from
-    the cache, which MkDocs builds no Page of; making one would cost more than the rest of
+    """What the sitemap template (overrides/sitemap.xml) reads of a page: is_link, canonical_url
+    and abs_url, as a Page would have them (Page._set_canonical_url); for the pages taken from
+    the cache, which MkDocs builds no Page of: making one would cost more than the rest of
     taking the page from the cache."""
 
     is_link = False
-    __slots__ = ("abs_url", "canonical_url", "update_date")
+    __slots__ = ("abs_url", "canonical_url")
 
-    def __init__(self, canonical_url: str | None, abs_url: str | None, update_date: str) -> None:
-        self.canonical_url, self.abs_url, self.update_date = canonical_url, abs_url, update_date
+    def __init__(self, canonical_url: str | None, abs_url: str | None) -> None:
+        self.canonical_url, self.abs_url = canonical_url, abs_url
 
     @classmethod
-    def maker(cls, site_url: str | None, update_date: str) -> Callable[[str], SitemapEntry]:
+    def maker(cls, site_url: str | None) -> Callable[[str], SitemapEntry]:
         """Entries of pages by URL (a file's url: relative, "/"-separated, no dot segment)."""
         if not site_url:
-            return lambda url: cls(None, None, update_date)
+            return lambda url: cls(None, None)
         base = site_url if site_url.endswith("/") else f"{site_url}/"
         path = urlsplit(base).path
 
         def entry(url: str) -> SitemapEntry:
             url = "" if url in (".", "./") else url  # Page.url
-            return cls(base + url, path + url, update_date)
+            return cls(base + url, path + url)
 
         return entry
 
@@ -445,7 +445,7 @@ def _leave_cached_pages(files: Files, config: MkDocsConfig) -> None:
     tests/test_incremental.py and bench/bench_incremental.py compare whole sites."""
     assert _cache is not None
     _cache.order = files.documentation_pages()
-    entry = SitemapEntry.maker(config.site_url, get_build_date())
+    entry = SitemapEntry.maker(config.site_url)
     for file in _cache.order:
         key = pagecache.page_key(_cache.fingerprint, file.src_uri, file.content_string)
         _cache.keys[file.src_uri] = key
