@@ -289,9 +289,15 @@ def page_files(
         for page in tag_pages(tag):
             path = urls.tag_file(tag.slug, page.number)
             title = tag.label if page.number is None else f"{tag.label} (page {page.number})"
+            # only the front page says how many: a full numbered page never changes (TagPage)
+            description = (
+                f"{tag.count} papers on {tag.label} listed on Hugging Face Papers, newest first."
+                if page.number is None
+                else f"Papers on {tag.label} listed on Hugging Face Papers, page {page.number} (page 1: the first)."
+            )
             matter = front_matter(
                 title=title,
-                description=f"{tag.count} papers on {tag.label} listed on Hugging Face Papers, newest first.",
+                description=description,
                 hide=["toc"],
                 search=NOT_INDEXED,
                 feed=feed,

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.render import TAG_PAGE_SIZE, TagGroup, base_of, front_matter, tag_pages
+from generator.render import TAG_PAGE_SIZE, TagGroup, base_of, front_matter, page_files, tag_pages
 from generator.urls import day_path
 from tests._papers import paper
 
@@ -77,6 +77,17 @@ def test_adding_papers_leaves_full_numbered_pages_alone(before: int, added: int)
     assert changed in ([], [max(old)])  # at most the newest page, whose "newer" link may change
     for number in changed:
         assert new[number].papers == old[number].papers
+
+
+def test_a_full_numbered_tag_page_is_written_the_same_when_papers_are_added() -> None:
+    def tag_files(count: int) -> dict[str, str]:
+        days = [date(2025, 1, 1) + timedelta(days=number) for number in range(count)]
+        papers = [paper(f"p{number:04d}", listed=(day,), tags=("Topic",)) for number, day in enumerate(days)]
+        return {path: text for path, text in page_files(papers) if path.startswith("tags/topic/page-")}
+
+    before, after = tag_files(2 * TAG_PAGE_SIZE + 10), tag_files(2 * TAG_PAGE_SIZE + 40)
+    assert sorted(before) == sorted(after) == ["tags/topic/page-1.md", "tags/topic/page-2.md"]
+    assert before["tags/topic/page-1.md"] == after["tags/topic/page-1.md"]
 
 
 @given(st.text())
