@@ -103,3 +103,16 @@ def test_a_filter_without_words_downloads_no_index(page: Page, large_url: str) -
     # every index is searched: a word's chunk is fetched from each
     searched = {re.sub(r".*/pagefind/(\d+)/index/.*", r"\1", url) for url in fetched if "/index/" in url}
     assert searched == {str(number) for number in range(LARGE_BLOCKS)}
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_an_index_that_fails_to_load_is_said_and_tried_again(page: Page, large_url: str) -> None:
+    page.route("**/pagefind/0/pagefind.js", lambda route: route.abort())
+    open_search(page, large_url, "quantization")
+    meta = page.locator(".md-search-result__meta")
+    expect(meta).to_have_text("The search index could not be loaded: check the connection and type again")
+    page.unroute("**/pagefind/0/pagefind.js")
+    page.locator("input.md-search__input").press_sequentially(" ", delay=15)  # the same words again
+    expect(meta).to_contain_text("matching papers")
+    expect(page.locator('select[name="year"] option')).to_have_count(3)  # any, 2025, 2024: not twice

@@ -25,8 +25,11 @@
       // filters(), which downloads every filter index before the first query; so does the
       // number of indexes: one per block of papers (generator/pagefind.py), the first loaded,
       // the others merged into it (they share its WebAssembly)
-      const values = fetch(new URL("../api/filters.json", bundle)).then((response) => response.json());
-      values.then(fillFilters);
+      const values = fetch(new URL("../api/filters.json", bundle)).then((response) => {
+        if (!response.ok) throw new Error(`api/filters.json: ${response.status}`);
+        return response.json();
+      });
+      values.then(fillFilters, () => {});
       pagefind = Promise.all([values, import(new URL("0/pagefind.js", bundle).href)]).then(async ([{ indexes }, module]) => {
         const baseUrl = new URL("..", bundle).pathname;
         await module.options({ baseUrl });
@@ -47,6 +50,7 @@
     };
     const label = { code: () => "With code" };
     for (const [name, select] of Object.entries(selects)) {
+      select.options.length = 1; // "any": filled once, even when loading is tried again
       const values = Object.entries(filters[name] || {}).sort(order[name]);
       for (const [value, count] of values) select.append(new Option(`${(label[name] || String)(value)} (${count})`, value));
     }
@@ -98,7 +102,14 @@
       list.replaceChildren();
       return;
     }
-    const module = await load();
+    let module;
+    try {
+      module = await load();
+    } catch {
+      pagefind = null; // the next keystroke tries again
+      if (ticket === latest) meta.textContent = "The search index could not be loaded: check the connection and type again";
+      return;
+    }
     const search = await module.debouncedSearch(query, { filters }, DEBOUNCE_MS);
     if (search === null || ticket !== latest) return; // a newer query is on its way
     const results = await Promise.all(search.results.slice(0, MAX_RESULTS).map((r) => r.data()));
@@ -110,7 +121,7 @@
 
   input.addEventListener("focus", () => {
     toggle.checked = true;
-    load();
+    load().catch(() => (pagefind = null)); // run() says so when the reader types
   });
   input.addEventListener("input", run);
   for (const select of Object.values(selects)) select.addEventListener("change", run);
