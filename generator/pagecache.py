@@ -34,8 +34,8 @@ whole entries or none (its temporary files are removed by the next build); entri
 only once the build has written every page and script, and an entry of a page is kept only with
 its depth's script. After a build, the entries it did not use are removed: the cache holds the
 last site's pages. The cache owns its folders: a link or a file standing in place of one (html/,
-chrome/, search/, html/<2 hex>/) is removed and a folder made, so nothing is written or removed through a
-link out of the cache. An entry's file is a hard link to the page in the site when both are on one
+chrome/, search/, html/<2 hex>/) is removed and a folder made, so nothing is written or removed
+through a link out of the cache. An entry's file is a hard link to the page in the site when both are on one
 file system (nothing rewrites either in place), so the cache costs no second copy of the pages.
 """
 

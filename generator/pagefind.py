@@ -11,10 +11,10 @@ would otherwise re-index the whole archive; with blocks, it re-indexes the block
 searched parts changed: the newest, mostly. An index is a function of its pages' files, so it is
 cached under :func:`block_key`: the pages' paths and their HTML without the parts a new dump
 changes on old pages and Pagefind does not read (UNSEARCHED: related papers, sources, later
-listing days). Each index's files are those Pagefind writes,
-less its ready-made interfaces (the search box is the site's own: only ``pagefind.js``, its
-worker and WebAssembly of the first index are loaded). Ranking: each index scores its pages with
-its own word statistics, so merged results rank a little differently from one index's.
+listing days). Each index's files are those Pagefind writes, less its ready-made interfaces (the
+search box is the site's own: only ``pagefind.js``, its worker and WebAssembly of the first
+index are loaded). Ranking: each index scores its pages with its own word statistics, so merged
+results rank a little differently from one index's.
 
 **Filters in order.**
 
