@@ -217,3 +217,34 @@ def test_nothing_is_written_or_pruned_through_a_link_in_the_cache(tmp_path: Path
     (root / "html" / "bb").symlink_to(outside)  # planted after the entries were stored
     assert cache.prune(set(), set()) == 2
     assert sorted(p.name for p in outside.iterdir()) == ["keep.txt"] and not (root / "html" / "bb").exists()
+
+
+def test_search_indexes_are_kept_whole_and_pruned_without_following_links(tmp_path: Path) -> None:
+    outside = tmp_path / "dumps"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("a dump")
+    root = tmp_path / "cache"
+    root.mkdir()
+    (root / pagecache.SEARCH).symlink_to(outside)  # a link where the cache keeps its indexes
+    built = tmp_path / "site" / "pagefind" / "0"
+    (built / "index").mkdir(parents=True)
+    (built / "pagefind-entry.json").write_text("{}")
+    (built / "index" / "en_1.pf_index").write_bytes(b"chunk")
+    cache = pagecache.PageCache(root)
+    key, stale, planted = "a" * 64, "b" * 64, "c" * 64
+    cache.store_bundle(key, built)
+    assert not (root / pagecache.SEARCH).is_symlink()
+    assert file_hashes(cache.bundle(key)) == file_hashes(built)
+    # what a killed build leaves: a half-copied index under its temporary name, a stale index,
+    # and a link planted among the entries
+    (root / pagecache.SEARCH / f"{key}{pagecache.TEMPORARY}").mkdir()
+    (root / pagecache.SEARCH / stale).mkdir()
+    (root / pagecache.SEARCH / planted).symlink_to(outside)
+    cache.store_bundle(key, built)  # the same key: kept as it is
+    assert cache.prune(set(), set(), {key}) == 3
+    assert sorted(path.name for path in (root / pagecache.SEARCH).iterdir()) == [key]
+    assert sorted(path.name for path in outside.iterdir()) == ["keep.txt"]
+    copied = tmp_path / "new-site" / "pagefind" / "0"
+    pagecache.link_tree(cache.bundle(key), copied)
+    assert file_hashes(copied) == file_hashes(built)
+    assert cache.prune(set(), set()) == 0 and cache.bundle(key).is_dir()  # None: indexes left as they are
