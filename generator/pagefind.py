@@ -20,8 +20,8 @@ results rank a little differently from one index's.
 
 Pagefind 1.5.2 gathers a site's filters in Rust hash maps, which iterate in a new random order
 in every run (std's RandomState), and writes them in that order: the values of each filter in
-its file (``pagefind/filter/<hash>.pf_filter``) and the filters in each language's metadata
-(``pagefind/pagefind.<hash>.pf_meta``). Those files, their names (the start of the SHA-1 of
+its file (``filter/<hash>.pf_filter``) and the filters in each language's metadata
+(``pagefind.<hash>.pf_meta``). Those files, their names (the start of the SHA-1 of
 their content) and ``pagefind-entry.json`` (which names the metadata) so changed from one build
 of the same site to the next. No option of Pagefind's changes that, nor does running it on one
 thread (``RAYON_NUM_THREADS=1``). Everything else it writes (word index chunks, page fragments,
