@@ -143,8 +143,8 @@ class _Cache:
         self.chromes: dict[str, bool] = {}
         #: every page, in MkDocs' order, when cached pages are left out of its build (the sitemap's)
         self.order: list[File] | None = None
-        #: the keys of the site's Pagefind indexes (None: it has none)
-        self.bundles: set[str] | None = None
+        #: the keys of the site's Pagefind indexes (none on a lunr site: the cache keeps none)
+        self.bundles: set[str] = set()
 
 
 _cache: _Cache | None = None

@@ -120,6 +120,15 @@ def test_builds_dump_after_dump_with_the_page_cache_equal_full_builds(
     # the cache holds the last site's pages, no more
     entries = list((incremental / ".cache" / "pages" / pagecache.HTML).rglob("*.html"))
     assert 0 < len(entries) == rendered + cached
+    # and its search indexes, no more: a lunr site keeps none (an archive that shrank below
+    # PAGEFIND_FROM drops those it had)
+    search = incremental / ".cache" / "pages" / pagecache.SEARCH
+    stale = search / ("f" * 64)
+    stale.mkdir(parents=True, exist_ok=True)
+    site_build(incremental, env)
+    indexes = sorted(path.name for path in search.iterdir())
+    assert (engine == "lunr") == (indexes == [])
+    assert stale.name not in indexes
 
 
 def _inputs(root: Path) -> tuple[Path, Path, Path]:
