@@ -5,7 +5,9 @@ archive built before, with the page cache), each stage, in one run.
     .venv/bin/python bench/bench_incremental.py --papers 100000 --full-only
 
 For each size N, in its own scratch folder: synthetic dumps of N + --add papers (bench/synthetic.py,
-100 papers a day: the last dump holds the added papers). Then, each step in its own child process
+100 papers a day: the last dump holds the added papers), and the related lists of the N papers
+before the last dump (`python -m generator related`, timed: what `add` keeps in dumps/related.tsv),
+which both builds read. Then, each step in its own child process
 whose wall time, CPU time (user + system, its children's included) and peak RSS are read with
 os.wait4, as bench/bench_site.py does:
 
@@ -148,6 +150,17 @@ def measure(papers: int, add: int, scratch: Path, full_only: bool = False) -> No
         shutil.copy(path, after)
         if index < len(dumps) - days:
             shutil.copy(path, before)
+    # The repository's related lists, as `add` left them when it filed the last dump before the
+    # new one (the new dump is copied in, as if filed without `add`: the build finds its papers'
+    # lists itself, and both builds below read the same kept lists).
+    lists = run(
+        [sys.executable, "-m", "generator", "related", "--dumps", str(before)], cwd=ROOT, log=scratch / "related.log"
+    )
+    shutil.copy(before / "related.tsv", after)
+    print(
+        f"\nrelated lists of the {papers:,} papers from scratch (`generator related`, kept in dumps/related.tsv):"
+        f" {lists.cpu:.1f} s CPU, {lists.wall:.1f} s wall, peak RSS {lists.max_rss_mb:.0f} MB"
+    )
 
     full_project = prepare_project(scratch / "full")
     full = build(full_project, after, None)

@@ -19,6 +19,7 @@ from .model import Paper
 from .permalinks import read_permalinks
 from .records import read_records
 from .related import related_papers
+from .relatedtable import read_related
 from .render import page_files
 from .search import BLOCKS_PATH, CODE_PATH, FILTERS_PATH, blocks_file, code_slugs, engine, filter_values
 from .tagging import with_inferred_tags
@@ -45,7 +46,7 @@ def build(
     slugs = paper_slugs(merged, read_permalinks(dumps_dir))
     tags = paper_tags(merged, slugs, taxonomy, overrides)
     papers = make_papers(merged, slugs, tags, read_records(dumps_dir))
-    related = related_papers(papers)
+    related = related_papers(papers, kept=read_related(dumps_dir))
     if taxonomy is not None:  # papers the rules leave untagged take the tags their neighbours share
         papers, _ = with_inferred_tags(papers, related, taxonomy)
     files = site_files(papers, related, site_url)

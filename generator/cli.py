@@ -25,6 +25,9 @@ from .parse import decode, parse_dump
 from .permalinks import FILE_NAME, read_permalinks, write_permalinks
 from .records import FILE_NAME as RECORDS
 from .records import read_records
+from .related import related_lists
+from .relatedtable import FILE_NAME as RELATED
+from .relatedtable import read_related, write_related
 from .site import publish_site
 from .siteurl import check_site_url
 from .slugs import slug_of
@@ -272,6 +275,7 @@ def file_dump(
     recorded, so that a dump older than the others renames no page. The archive's papers
     before and after."""
     recorded = read_permalinks(dumps_dir) if dumps_dir.is_dir() else {}
+    kept = read_related(dumps_dir) if dumps_dir.is_dir() else None
     before = build_archive(existing, permalinks=recorded).papers if existing else ()
     recorded = {**recorded, **{paper.key: paper.slug for paper in before}}
     after = build_archive([*existing, replace(dump, name=target.name)], permalinks=recorded).papers
@@ -287,6 +291,7 @@ def file_dump(
     finally:
         temporary.unlink()
     write_permalinks(dumps_dir, {**recorded, **{paper.key: paper.slug for paper in after}})
+    write_related(dumps_dir, related_lists(after, kept=kept))
     return before, after
 
 
@@ -468,6 +473,20 @@ def permalinks(dumps_dir: Path) -> None:
         updated = {**recorded, **{paper.key: paper.slug for paper in papers}}
         write_permalinks(dumps_dir, updated)
     click.echo(f"{dumps_dir / FILE_NAME}: {len(updated) - len(recorded)} new permalinks, {len(updated)} in all.")
+
+
+@main.command()
+@dumps_option
+def related(dumps_dir: Path) -> None:
+    """Record the related papers of every paper of DUMPS in DUMPS/related.tsv (`add` does it by itself)."""
+    with reporting_errors():
+        kept = read_related(dumps_dir)
+        papers = build_archive(dump_files.read_dumps(dumps_dir), permalinks=read_permalinks(dumps_dir)).papers
+        lists = related_lists(papers, kept=kept)
+        write_related(dumps_dir, lists)
+    before = kept.lists if kept is not None and kept.method == lists.method else {}
+    changed = sum(before.get(slug) != entry for slug, entry in lists.lists.items())
+    click.echo(f"{dumps_dir / RELATED}: {len(lists.lists)} related lists, {changed} of them new or changed.")
 
 
 @main.command()

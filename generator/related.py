@@ -58,12 +58,13 @@ lists itself, nor a paper sharing no term with it (score 0), so a paper may have
 from __future__ import annotations
 
 import argparse
+import hashlib
 import itertools
 import math
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -85,6 +86,10 @@ CANDIDATES = 60
 CANDIDATE_WORK = 6_000
 #: multiply-adds of one block of the candidate product (bounds its memory: ~12 bytes each).
 BLOCK_WORK = 2_000_000
+#: the version of the tokenizing and weighting: raise it when they change (kept lists are found again).
+METHOD = 1
+#: rows of a kept-lists update scored against every paper at a time (bounds the product's memory).
+_EXACT_BLOCK = 32
 #: scores are compared after rounding to this many decimals (ties then go by slug).
 SCORE_DIGITS = 6
 # A score this much below another may still round to the same value (or differ by float error).
@@ -311,6 +316,29 @@ def _candidates(
     return columns.astype(np.int64)
 
 
+def _top(
+    left: npt.NDArray[np.int64], right: npt.NDArray[np.int64], rounded: npt.NDArray[np.int64], k: int
+) -> dict[int, list[tuple[int, int]]]:
+    """The k best (right, rounded score) of each `left`: larger score, then smaller index; a
+    pair whose score rounds to 0 is dropped."""
+    keep = rounded > 0
+    left, right, rounded = left[keep], right[keep], rounded[keep]
+    order = np.lexsort((right, -rounded, left))
+    left, right, rounded = left[order], right[order], rounded[order]
+    rows, starts = np.unique(left, return_index=True)
+    ends = [*starts[1:].tolist(), len(left)][: len(starts)]
+    best: dict[int, list[tuple[int, int]]] = {}
+    for row, start, end in zip(rows.tolist(), starts.tolist(), ends, strict=True):
+        stop = min(end, start + k)
+        best[row] = list(zip(right[start:stop].tolist(), rounded[start:stop].tolist(), strict=True))
+    return best
+
+
+def _rounded(scores: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
+    """Scores as the integers ranking compares: rounded to SCORE_DIGITS decimals, times 10^SCORE_DIGITS."""
+    return np.rint(scores * 10.0**SCORE_DIGITS).astype(np.int64)
+
+
 def _rank(
     first: int,
     rows: int,
@@ -318,28 +346,29 @@ def _rank(
     right: npt.NDArray[np.int64],
     scores: npt.NDArray[np.float64],
     k: int,
-) -> list[list[int]]:
-    """The k best `right` of each row (first, first + 1, ...): larger rounded score, then smaller index."""
-    rounded = np.rint(scores * 10.0**SCORE_DIGITS).astype(np.int64)
-    keep = rounded > 0
-    left, right, rounded = left[keep], right[keep], rounded[keep]
-    order = np.lexsort((right, -rounded, left))
-    left, right = left[order], right[order]
-    starts = np.searchsorted(left, np.arange(first, first + rows + 1))
-    return [right[starts[r] : min(starts[r + 1], starts[r] + k)].tolist() for r in range(rows)]
+) -> list[list[tuple[int, int]]]:
+    """The k best (right, rounded score) of each row (first, first + 1, ...), as :func:`_top`."""
+    top = _top(left, right, _rounded(scores), k)
+    return [top.get(first + r, []) for r in range(rows)]
 
 
 def similar(
     docs: Sequence[tuple[str, str | None]], k: int = DEFAULT_K, reference: Reference | None = None
-) -> list[list[int]]:
-    """For each (title, abstract) pair, the indices of its k most similar pairs, best first.
+) -> list[list[tuple[int, int]]]:
+    """For each (title, abstract) pair, the indices of its k most similar pairs with their scores
+    (in units of 10^-SCORE_DIGITS), best first.
 
     Ties are broken by the smaller index, so pass the documents in slug order.
     """
     n = len(docs)
     if n < 2 or k < 1:
         return [[] for _ in range(n)]
-    vectors = _vectors(docs, default_reference() if reference is None else reference)
+    return _similar(_vectors(docs, default_reference() if reference is None else reference), k)
+
+
+def _similar(vectors: sp.csr_matrix, k: int) -> list[list[tuple[int, int]]]:
+    """:func:`similar` of the rows of `vectors`."""
+    n = vectors.shape[0]
     df = np.bincount(vectors.indices, minlength=vectors.shape[1])
     chooses = _choosing_terms(df, CANDIDATE_WORK * n)
     chosen = chooses[vectors.indices]
@@ -365,53 +394,168 @@ def similar(
         blocks.append((first, min(n, max(last, first + 1))))
         first = blocks[-1][1]
     whole: list[sp.csr_matrix] = []  # every term's postings, made when a row needs them
-
-    def run(number: int, taken: Iterator[tuple[int, int]]) -> list[tuple[int, list[list[int]]]]:
-        done = []
-        for first, last in taken:
-            product = (sparse[first:last] @ transposed).tocsr()
-            lefts, rights = [], []
-            wanted = max(CANDIDATES, k)
-            for r in range(last - first):
-                lo, hi = product.indptr[r], product.indptr[r + 1]
-                if hi - lo > wanted:  # the frequent terms add at most the product of the rows' norms over them
-                    found = _candidates(
-                        first + r, product.indices[lo:hi], product.data[lo:hi], rest[first + r], rest, wanted, k
-                    )
-                else:  # few candidates: scored against every paper sharing a term
-                    if not whole:
-                        whole.append(vectors.T.tocsr())
-                    row = (vectors[first + r] @ whole[0]).tocsr()
-                    found = _candidates(first + r, row.indices, row.data, 0.0, None, wanted, k)
-                lefts.append(np.full(len(found), first + r, dtype=np.int64))
-                rights.append(found)
-            del product
-            left, right = np.concatenate(lefts), np.concatenate(rights)
-            done.append((first, _rank(first, last - first, left, right, _dots(vectors, left, right), k)))
-        return done
-
-    found = dict(run(0, iter(blocks)))
-    return [row for first, _ in blocks for row in found[first]]
+    found: list[list[tuple[int, int]]] = []
+    wanted = max(CANDIDATES, k)
+    for first, last in blocks:
+        product = (sparse[first:last] @ transposed).tocsr()
+        lefts, rights = [], []
+        for r in range(last - first):
+            lo, hi = product.indptr[r], product.indptr[r + 1]
+            if hi - lo > wanted:  # the frequent terms add at most the product of the rows' norms over them
+                chosen_ = _candidates(
+                    first + r, product.indices[lo:hi], product.data[lo:hi], rest[first + r], rest, wanted, k
+                )
+            else:  # few candidates: scored against every paper sharing a term
+                if not whole:
+                    whole.append(vectors.T.tocsr())
+                row = (vectors[first + r] @ whole[0]).tocsr()
+                chosen_ = _candidates(first + r, row.indices, row.data, 0.0, None, wanted, k)
+            lefts.append(np.full(len(chosen_), first + r, dtype=np.int64))
+            rights.append(chosen_)
+        del product
+        left, right = np.concatenate(lefts), np.concatenate(rights)
+        found += _rank(first, last - first, left, right, _dots(vectors, left, right), k)
+    return found
 
 
-def related_papers(
-    papers: Iterable[Paper], k: int = DEFAULT_K, reference: Reference | None = None
-) -> dict[str, tuple[str, ...]]:
-    """Each paper's slug -> the slugs of its (at most) k most similar papers, best first.
+Scored = tuple[tuple[str, int], ...]
 
-    Deterministic: the result depends only on the papers' slugs, titles and
-    abstracts (and the reference table), not on their order. Every paper has a key
-    (possibly an empty tuple).
-    """
+
+@dataclass(frozen=True)
+class Kept:
+    """A paper's related list: the digest of the text it was found for (:func:`text_digest`), and
+    the related papers' slugs with their scores (in units of 10^-SCORE_DIGITS), best first."""
+
+    digest: str
+    related: Scored
+
+
+@dataclass(frozen=True)
+class Lists:
+    """Every paper's related list (by slug), found by the method `method` (:func:`method_digest`)."""
+
+    method: str
+    lists: Mapping[str, Kept]
+
+    def slugs(self) -> dict[str, tuple[str, ...]]:
+        """Slug -> the slugs of its related papers, best first."""
+        return {slug: tuple(other for other, _ in kept.related) for slug, kept in self.lists.items()}
+
+
+def text_digest(title: str, abstract: str | None) -> str:
+    """A digest of what a paper's vector is made of: its title and abstract."""
+    text = f"{title}\0{abstract or ''}".encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(text, digest_size=8).hexdigest()
+
+
+def method_digest(reference: Reference, k: int) -> str:
+    """A digest of everything that makes a score or a list, but the two papers: the reference
+    table, k, and the tokenizing and weighting (METHOD names their version)."""
+    state = hashlib.blake2b(digest_size=8)
+    state.update(repr((METHOD, k, TITLE_WEIGHT, SCORE_DIGITS, sorted(STOP_WORDS), reference.papers)).encode())
+    state.update("".join(f"{term}\t{reference.df[term]}\n" for term in sorted(reference.df)).encode())
+    return state.hexdigest()
+
+
+def related_lists(
+    papers: Iterable[Paper], k: int = DEFAULT_K, reference: Reference | None = None, kept: Lists | None = None
+) -> Lists:
+    """Each paper's (at most) k most similar papers, best first, with their scores.
+
+    Without `kept` (or with lists `kept` by another method), every list is found from scratch
+    (:func:`similar`). With them, a kept list stands as long as its paper's text and the papers
+    it lists are unchanged, and takes a paper that is new (or whose text changed) only where
+    that paper scores higher than its last: the result depends on the papers and the kept
+    lists, never on anything else. A new paper's own list, and a list that held a paper now
+    gone or changed, is exact: scored against every paper sharing a term with it."""
     ordered = sorted(papers, key=lambda paper: paper.slug)
     for before, after in itertools.pairwise(ordered):
         if before.slug == after.slug:
             raise ValueError(f"two papers share the slug {before.slug!r}")
-    found = similar([(paper.title, paper.abstract) for paper in ordered], k, reference)
-    return {
-        paper.slug: tuple(ordered[index].slug for index in indices)
-        for paper, indices in zip(ordered, found, strict=True)
-    }
+    reference = default_reference() if reference is None else reference
+    method = method_digest(reference, k)
+    docs = [(paper.title, paper.abstract) for paper in ordered]
+    digests = [text_digest(*doc) for doc in docs]
+    if len(ordered) < 2 or k < 1:
+        found: list[list[tuple[int, int]]] = [[] for _ in ordered]
+    elif kept is None or kept.method != method:
+        found = _similar(_vectors(docs, reference), k)
+    else:
+        found = _updated(_vectors(docs, reference), [paper.slug for paper in ordered], digests, kept.lists, k)
+    return Lists(
+        method,
+        {
+            paper.slug: Kept(digest, tuple((ordered[other].slug, score) for other, score in row))
+            for paper, digest, row in zip(ordered, digests, found, strict=True)
+        },
+    )
+
+
+def _updated(
+    vectors: sp.csr_matrix, slugs: Sequence[str], digests: Sequence[str], kept: Mapping[str, Kept], k: int
+) -> list[list[tuple[int, int]]]:
+    """:func:`related_lists` from kept lists (`slugs` in order, `digests` their texts')."""
+    n = len(slugs)
+    index = {slug: number for number, slug in enumerate(slugs)}
+    fresh = [row for row in range(n) if (entry := kept.get(slugs[row])) is None or entry.digest != digests[row]]
+    is_fresh = np.zeros(n, dtype=bool)
+    is_fresh[fresh] = True
+    found: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+    floor = np.full(n, -1, dtype=np.int64)  # a kept list's last score (0 when it has room): what a new paper must beat
+    exact = fresh[:]
+    for row in np.flatnonzero(~is_fresh).tolist():
+        listed = [(index.get(other, -1), score) for other, score in kept[slugs[row]].related]
+        if len(listed) <= k and all(other >= 0 and other != row and not is_fresh[other] for other, _ in listed):
+            found[row] = listed
+            floor[row] = listed[-1][1] if len(listed) == k else 0
+        else:  # it lists a paper gone or changed: found again
+            exact.append(row)
+    if not exact:
+        return found
+    transposed = vectors.T.tocsr()
+    lefts, rights = [], []  # pairs to score exactly: a row found again and its candidates, a kept list and a new paper
+    exact.sort()
+    for first in range(0, len(exact), _EXACT_BLOCK):
+        rows = exact[first : first + _EXACT_BLOCK]
+        product = (vectors[rows] @ transposed).tocsr()
+        for r, row in enumerate(rows):
+            columns, lower = (
+                product.indices[product.indptr[r] : product.indptr[r + 1]],
+                product.data[product.indptr[r] : product.indptr[r + 1]],
+            )
+            chosen = _candidates(row, columns, lower, 0.0, None, len(columns), k)
+            lefts.append(np.full(len(chosen), row, dtype=np.int64))
+            rights.append(chosen)
+            if is_fresh[row]:  # the kept lists it may enter: it scores (about) as high as their last
+                bar = floor[columns]
+                takes = columns[(bar >= 0) & (lower >= bar * 10.0**-SCORE_DIGITS - _MARGIN)].astype(np.int64)
+                lefts.append(takes)
+                rights.append(np.full(len(takes), row, dtype=np.int64))
+        del product
+    left, right = np.concatenate(lefts), np.concatenate(rights)
+    rounded = _rounded(_dots(vectors, left, right))
+    # The kept lists a new paper may enter: their own papers compete again.
+    merged = np.unique(left[floor[left] >= 0]).tolist()
+    listed = [pair for row in merged for pair in found[row]]
+    left = np.concatenate([left, np.repeat(np.array(merged, dtype=np.int64), [len(found[row]) for row in merged])])
+    right = np.concatenate([right, np.array([other for other, _ in listed], dtype=np.int64)])
+    rounded = np.concatenate([rounded, np.array([score for _, score in listed], dtype=np.int64)])
+    for row, top in _top(left, right, rounded, k).items():
+        found[row] = top
+    return found
+
+
+def related_papers(
+    papers: Iterable[Paper], k: int = DEFAULT_K, reference: Reference | None = None, kept: Lists | None = None
+) -> dict[str, tuple[str, ...]]:
+    """Each paper's slug -> the slugs of its (at most) k most similar papers, best first
+    (:func:`related_lists`).
+
+    Deterministic: the result depends only on the papers' slugs, titles and abstracts (and
+    the reference table, and the kept lists), not on their order. Every paper has a key
+    (possibly an empty tuple).
+    """
+    return related_lists(papers, k, reference, kept).slugs()
 
 
 def pair_scores(
