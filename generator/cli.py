@@ -478,11 +478,13 @@ def permalinks(dumps_dir: Path) -> None:
 @main.command()
 @dumps_option
 def related(dumps_dir: Path) -> None:
-    """Record the related papers of every paper of DUMPS in DUMPS/related.tsv (`add` does it by itself)."""
+    """Record the related papers of every paper of DUMPS in DUMPS/related.tsv (`add` does it by
+    itself). Lists already recorded are brought up to date; without any, every paper is scored
+    against every other (exact, but quadratic: minutes for tens of thousands of papers)."""
     with reporting_errors():
         kept = read_related(dumps_dir)
         papers = build_archive(dump_files.read_dumps(dumps_dir), permalinks=read_permalinks(dumps_dir)).papers
-        lists = related_lists(papers, kept=kept)
+        lists = related_lists(papers, kept=kept, exact=True)
         write_related(dumps_dir, lists)
     before = kept.lists if kept is not None and kept.method == lists.method else {}
     changed = sum(before.get(slug) != entry for slug, entry in lists.lists.items())

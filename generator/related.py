@@ -47,6 +47,13 @@ other than through a better new paper: a listed paper drops out of a paper's can
 (more than CANDIDATES - k new papers score higher on the rarer terms, or a term they share
 becomes too frequent to choose candidates).
 
+**Kept lists.** The lists are kept in the repository (generator.relatedtable: dumps/related.tsv)
+and a build starts from them (:func:`related_lists`): only a paper the kept lists do not know
+(or whose text changed) is scored, against every paper sharing a term with it, and enters a
+kept list where it scores higher than its last. Candidates and misses above are then only for an
+archive without kept lists; `python -m generator related` makes them exact instead (every pair
+scored once: quadratic), and exact lists stay exact from one dump to the next.
+
 Scores are deterministic to the bit: a pair's score is made of the two vectors alone (the
 products of the weights of the terms both papers hold, in the terms' alphabetical order,
 summed by numpy), whatever else is in the archive and however the pair was found.
@@ -458,16 +465,24 @@ def method_digest(reference: Reference, k: int) -> str:
 
 
 def related_lists(
-    papers: Iterable[Paper], k: int = DEFAULT_K, reference: Reference | None = None, kept: Lists | None = None
+    papers: Iterable[Paper],
+    k: int = DEFAULT_K,
+    reference: Reference | None = None,
+    kept: Lists | None = None,
+    exact: bool = False,
 ) -> Lists:
     """Each paper's (at most) k most similar papers, best first, with their scores.
 
-    Without `kept` (or with lists `kept` by another method), every list is found from scratch
-    (:func:`similar`). With them, a kept list stands as long as its paper's text and the papers
-    it lists are unchanged, and takes a paper that is new (or whose text changed) only where
-    that paper scores higher than its last: the result depends on the papers and the kept
-    lists, never on anything else. A new paper's own list, and a list that held a paper now
-    gone or changed, is exact: scored against every paper sharing a term with it."""
+    Without `kept` (or with lists `kept` by another method), every list is found from scratch:
+    by :func:`similar`, or with `exact`, by scoring every paper against every paper sharing a
+    term with it (the exact top k, in time quadratic in the number of papers).
+
+    With them, a kept list stands as long as its paper's text and the papers it lists are
+    unchanged, and takes a paper that is new (or whose text changed) only where that paper
+    scores higher than its last: the result depends on the papers and the kept lists, never on
+    anything else. A new paper's own list, and a list that held a paper now gone or changed, is
+    exact: scored against every paper sharing a term with it. So lists kept exact stay exact:
+    the top k of (a paper's top k so far + the new papers) is its top k among all of them."""
     ordered = sorted(papers, key=lambda paper: paper.slug)
     for before, after in itertools.pairwise(ordered):
         if before.slug == after.slug:
@@ -478,10 +493,11 @@ def related_lists(
     digests = [text_digest(*doc) for doc in docs]
     if len(ordered) < 2 or k < 1:
         found: list[list[tuple[int, int]]] = [[] for _ in ordered]
-    elif kept is None or kept.method != method:
+    elif (kept is None or kept.method != method) and not exact:
         found = _similar(_vectors(docs, reference), k)
     else:
-        found = _updated(_vectors(docs, reference), [paper.slug for paper in ordered], digests, kept.lists, k)
+        valid = kept.lists if kept is not None and kept.method == method else {}
+        found = _updated(_vectors(docs, reference), [paper.slug for paper in ordered], digests, valid, k)
     return Lists(
         method,
         {

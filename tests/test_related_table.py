@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 import pytest
@@ -66,6 +67,12 @@ def test_kept_lists_update_as_the_exact_lists(docs: list, k: int, data: st.DataO
     updated = related_lists(now, k, kept=kept)
     assert updated.slugs() == exact(now, k) == related_papers(now, k)
     assert updated == related_lists(now, k)  # scores and digests too
+    # From scratch, exact whatever the candidates (here as few as a large archive's).
+    with (
+        mock.patch.object(related_module, "CANDIDATES", 1),
+        mock.patch.object(related_module, "CANDIDATE_WORK", 4),
+    ):
+        assert related_lists(now, k, exact=True) == updated
 
 
 def test_a_kept_list_stands_until_a_new_paper_beats_its_last() -> None:

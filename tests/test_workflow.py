@@ -647,10 +647,11 @@ def test_fetch_commits_only_the_files_the_fetch_job_made() -> None:
         "}}-daily.txt",
         "dumps/records.jsonl",
         "dumps/permalinks.tsv",
+        "dumps/related.tsv",
     ]
     _, commit = _job_running("git push")
     download = next(s for s in commit["steps"] if str(s.get("uses", "")).startswith("actions/download-artifact@"))
     assert (download["with"]["name"], download["with"]["path"]) == (upload["with"]["name"], "dumps")
     script = "\n".join(str(s.get("run", "")) for s in commit["steps"])
-    assert '"dumps/$DAY-daily.txt" | dumps/records.jsonl | dumps/permalinks.tsv) ;;' in script
+    assert '"dumps/$DAY-daily.txt" | dumps/records.jsonl | dumps/permalinks.tsv | dumps/related.tsv) ;;' in script
     assert "unexpected change" in script
