@@ -28,6 +28,8 @@ Layout (``DIR`` is $PA_PAGE_CACHE, e.g. ``.cache/pages``)::
     DIR/chrome/<key>.js              a depth's chrome script (key: fingerprint and depth)
     DIR/search/<key>/                a block's Pagefind index (key: its pages' searched parts,
                                      generator.pagefind.block_key)
+    DIR/parts.json                   page key -> the digest of the page's searched part
+                                     (generator.pagefind.part_digest), for the pages kept
 
 Every entry is written under a temporary name and renamed into place, so a killed build leaves
 whole entries or none (its temporary files are removed by the next build); entries are written
@@ -58,6 +60,7 @@ FORMAT = b"pa-page-cache 1\n"
 DISTRIBUTIONS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "markupsafe", "pyyaml")
 TEMPORARY = ".tmp"
 HTML = "html"
+PARTS = "parts.json"
 CHROME = "chrome"
 SEARCH = "search"
 LEAN = ".lean"
@@ -161,6 +164,26 @@ class PageCache:
         link_tree(built, temporary)
         _remove(entry)
         temporary.rename(entry)
+
+    def read_parts(self) -> dict[str, str]:
+        """The digests of the kept pages' searched parts, by page key (none when the memo is
+        missing or not one: the pages are then read again)."""
+        path = self.root / PARTS
+        try:
+            parts = {} if path.is_symlink() else json.loads(path.read_bytes())
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(parts, dict) or not all(isinstance(value, str) for value in parts.values()):
+            return {}
+        return parts
+
+    def write_parts(self, parts: dict[str, str]) -> None:
+        _folder(self.root)
+        path = self.root / PARTS
+        temporary = path.with_name(path.name + TEMPORARY)
+        temporary.unlink(missing_ok=True)  # never written through: a link left there is removed
+        temporary.write_text(json.dumps(parts, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+        temporary.replace(path)
 
     def read_chrome(self, key: str) -> str | None:
         try:

@@ -245,12 +245,17 @@ def searched_part(html: bytes) -> bytes:
     return html
 
 
-def block_key(site: Path, pages: Sequence[str]) -> str:
-    """The cache key of a block's index: Pagefind's version, and each page's path and searched part."""
-    digest = hashlib.sha256(f"pa-pagefind-block 1\0{metadata.version('pagefind')}\0".encode())
+def part_digest(html: bytes) -> str:
+    """The digest of a paper page's searched part (what a block's key is made of)."""
+    return hashlib.sha256(searched_part(html)).hexdigest()
+
+
+def block_key(pages: Sequence[str], digest_of: Callable[[str], str]) -> str:
+    """The cache key of a block's index: Pagefind's version, and each page's path and the
+    digest of its searched part (`digest_of(page)`: :func:`part_digest` of its HTML)."""
+    digest = hashlib.sha256(f"pa-pagefind-block 2\0{metadata.version('pagefind')}\0".encode())
     for page in pages:
-        part = searched_part((site / page).read_bytes())
-        digest.update(f"{page}\0{len(part)}\0".encode() + part)
+        digest.update(f"{page}\0{digest_of(page)}\n".encode())
     return digest.hexdigest()
 
 
@@ -272,17 +277,23 @@ def read_blocks(data: bytes) -> list[list[str]]:
 
 
 def write_indexes(
-    site: Path, blocks: Sequence[Sequence[str]], cache: PageCache | None, index: Callable[[Path, Path], None]
+    site: Path,
+    blocks: Sequence[Sequence[str]],
+    cache: PageCache | None,
+    index: Callable[[Path, Path], None],
+    digest_of: Callable[[str], str] | None = None,
 ) -> tuple[set[str], int]:
     """Write the index of each block of paper slugs into site/pagefind/<n>/, from the cache
     when it holds the block's key, else with `index` (Pagefind: index the HTML files in a
     folder into another; the hooks run it, the generator runs no program), and then into the
-    cache. Return the keys of the blocks and how many were indexed."""
+    cache. `digest_of`: the :func:`part_digest` of a page (by its path in the site), if known
+    without reading it. Return the keys of the blocks and how many were indexed."""
+    digest_of = digest_of or (lambda page: part_digest((site / page).read_bytes()))
     keys, indexed = set(), 0
     for number, slugs in enumerate(blocks):
         pages = [paper_page(slug) for slug in slugs]
         target = site / BUNDLES / str(number)
-        key = block_key(site, pages) if cache is not None else ""
+        key = block_key(pages, digest_of) if cache is not None else ""
         if cache is not None and cache.bundle(key).is_dir():
             link_tree(cache.bundle(key), target)
         else:

@@ -81,7 +81,7 @@ from mkdocs.utils import get_relative_url
 
 from generator import pagecache
 from generator.api import gzip_bytes
-from generator.pagefind import PagefindError, read_blocks, write_indexes
+from generator.pagefind import PagefindError, part_digest, read_blocks, write_indexes
 from generator.search import BLOCKS_PATH, engine_of_docs, papers_with_code
 from generator.sitemaps import split_sitemap
 from generator.siteurl import SiteUrlError, check_site_url
@@ -145,6 +145,8 @@ class _Cache:
         self.order: list[File] | None = None
         #: the keys of the site's Pagefind indexes (none on a lunr site: the cache keeps none)
         self.bundles: set[str] = set()
+        #: the digests of the paper pages' searched parts, by page key (generator.pagefind)
+        self.parts: dict[str, str] = {}
 
 
 _cache: _Cache | None = None
@@ -401,8 +403,11 @@ class CachedPage(File):
     def copy_file(self, dirty: bool = False) -> None:
         assert self.abs_src_path is not None
         target = self.abs_dest_path
-        os.makedirs(os.path.dirname(target), exist_ok=True)  # noqa: PTH103, PTH120 - once per page
-        pagecache.link_or_copy(self.abs_src_path, target)
+        try:
+            pagecache.link_or_copy(self.abs_src_path, target)
+        except FileNotFoundError:  # its folder is not made yet (the usual case: one page a folder)
+            os.makedirs(os.path.dirname(target), exist_ok=True)  # noqa: PTH103, PTH120 - once per page
+            pagecache.link_or_copy(self.abs_src_path, target)
 
 
 class SitemapEntry:
@@ -450,10 +455,8 @@ def _leave_cached_pages(files: Files, config: MkDocsConfig) -> None:
         key = pagecache.page_key(_cache.fingerprint, file.src_uri, file.content_string)
         _cache.keys[file.src_uri] = key
         base_url = get_relative_url(".", file.url)
-        lean = _cache.store.kind(key)
-        if lean is None or (
-            lean and not _cache.store.chrome(pagecache.chrome_key(_cache.fingerprint, base_url)).is_file()
-        ):
+        lean = _cached(key, base_url)
+        if lean is None:
             continue
         _cache.hits[file.src_uri] = (key, base_url, lean)
         file.inclusion = InclusionLevel.EXCLUDED
@@ -588,7 +591,8 @@ def write_pagefind(config: MkDocsConfig) -> None:
     except (OSError, ValueError, PagefindError) as error:
         raise BuildError(f"{blocks_file}: {error}") from error
     try:
-        keys, indexed = write_indexes(Path(config.site_dir), blocks, _cache.store if _cache else None, run_pagefind)
+        site = Path(config.site_dir)
+        keys, indexed = write_indexes(site, blocks, _cache.store if _cache else None, run_pagefind, _part_digests(site))
     except (OSError, ValueError, PagefindError) as error:
         raise BuildError(f"pagefind's index: {error}") from error
     if _cache is not None:
@@ -596,6 +600,28 @@ def write_pagefind(config: MkDocsConfig) -> None:
     logging.getLogger("mkdocs.hooks.pagefind").info(
         f"Pagefind: {len(blocks)} indexes, {indexed} made, {len(blocks) - indexed} from the cache"
     )
+
+
+def _part_digests(site: Path) -> Callable[[str], str] | None:
+    """The digest of a page's searched part (generator.pagefind.part_digest), by its path in the
+    site: from the cache's memo for a page whose key it knows (its HTML is a function of its
+    key), else from its HTML, then remembered. None without the cache."""
+    if _cache is None or _cache.order is None:
+        return None
+    memo, key_of = _cache.store.read_parts(), {file.dest_uri: _cache.keys.get(file.src_uri) for file in _cache.order}
+    parts: dict[str, str] = {}
+    _cache.parts = parts
+
+    def digest_of(page: str) -> str:
+        key = key_of.get(page)
+        digest = memo.get(key) if key is not None else None
+        if digest is None:
+            digest = part_digest((site / page).read_bytes())
+        if key is not None:
+            parts[key] = digest
+        return digest
+
+    return digest_of
 
 
 def run_pagefind(pages: Path, output: Path) -> None:
@@ -636,6 +662,7 @@ def _store_cache() -> None:
             store.store_page(key, src in _cache.lean, Path(built))
             pages.add(key)
     removed = store.prune(pages, chromes, _cache.bundles)
+    store.write_parts({key: digest for key, digest in _cache.parts.items() if key in pages})
     logging.getLogger("mkdocs.hooks.page_cache").info(
         f"Page cache: {len(_cache.hits)} pages from the cache, {len(_cache.fresh)} rendered and stored,"
         f" {removed} stale entries removed"

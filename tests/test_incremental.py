@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator import pagecache
+from generator.pagefind import part_digest
 from tests.sitebuild import ROOT, file_hashes, prepare_project
 
 FIXTURES = ROOT / "tests" / "fixtures" / "dumps"
@@ -120,6 +121,12 @@ def test_builds_dump_after_dump_with_the_page_cache_equal_full_builds(
     # the cache holds the last site's pages, no more
     entries = list((incremental / ".cache" / "pages" / pagecache.HTML).rglob("*.html"))
     assert 0 < len(entries) == rendered + cached
+    # and the digest of each paper page's searched part (the indexes' keys read no page it knows)
+    parts = pagecache.PageCache(incremental / ".cache" / "pages").read_parts()
+    papers = sorted((incremental / "site" / "papers").glob("*/index.html"))
+    assert sorted(parts.values()) == (
+        sorted(part_digest(page.read_bytes()) for page in papers) if engine == "pagefind" else []
+    )
     # and its search indexes, no more: a lunr site keeps none (an archive that shrank below
     # PAGEFIND_FROM drops those it had)
     search = incremental / ".cache" / "pages" / pagecache.SEARCH
