@@ -231,8 +231,12 @@ class PageCache:
 
 
 def link_or_copy(source: Path | str, target: Path | str) -> None:
+    """Make `target` a hard link to `source`, or a copy where links fail (FileNotFoundError when
+    `target`'s folder is missing)."""
     try:
         os.link(source, target)
+    except FileNotFoundError:
+        raise
     except OSError:  # another file system, or links not allowed: a copy
         shutil.copyfile(source, target)
 

@@ -74,7 +74,7 @@ from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import BuildError
 from mkdocs.plugins import event_priority
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import get_relative_url
@@ -145,6 +145,8 @@ class _Cache:
         self.order: list[File] | None = None
         #: the keys of the site's Pagefind indexes (none on a lunr site: the cache keeps none)
         self.bundles: set[str] = set()
+        #: the pages taken from the cache, linked into the site after MkDocs: (entry, site file)
+        self.linked: list[tuple[str, str]] = []
         #: the digests of the paper pages' searched parts, by page key (generator.pagefind)
         self.parts: dict[str, str] = {}
 
@@ -392,22 +394,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             "run `python -m generator build` again before building the site"
         )
     if _cache is not None and config.extra["search_engine"] == "pagefind":
-        _leave_cached_pages(files, config)
+        return _leave_cached_pages(files, config)
     return files
-
-
-class CachedPage(File):
-    """A page's HTML from the page cache, which MkDocs puts in the site as it does a static
-    file (a hard link to the entry, or a copy)."""
-
-    def copy_file(self, dirty: bool = False) -> None:
-        assert self.abs_src_path is not None
-        target = self.abs_dest_path
-        try:
-            pagecache.link_or_copy(self.abs_src_path, target)
-        except FileNotFoundError:  # its folder is not made yet (the usual case: one page a folder)
-            os.makedirs(os.path.dirname(target), exist_ok=True)  # noqa: PTH103, PTH120 - once per page
-            pagecache.link_or_copy(self.abs_src_path, target)
 
 
 class SitemapEntry:
@@ -437,12 +425,14 @@ class SitemapEntry:
         return entry
 
 
-def _leave_cached_pages(files: Files, config: MkDocsConfig) -> None:
-    """Pages the cache holds are left out of MkDocs' build (excluded, as drafts are) and their
-    cached HTML is copied into the site as a static file instead: MkDocs then neither reads nor
-    renders them. Only with Pagefind, whose index is made from the site's files: Material's
-    search (lunr) needs every page's text, so there the cached pages go through MkDocs
-    (pa-cached.html). The sitemap still lists them, in their place (on_template_context).
+def _leave_cached_pages(files: Files, config: MkDocsConfig) -> Files:
+    """Pages the cache holds are left out of MkDocs' build (out of its files: it walks them
+    several times a build) and linked into the site from the cache after it (on_post_build):
+    MkDocs then neither reads nor renders them. Only with Pagefind, whose index is made from the
+    site's files: Material's search (lunr) needs every page's text, so there the cached pages go
+    through MkDocs (pa-cached.html). The sitemap still lists them, in their place
+    (on_template_context). No page links to them through MkDocs: generated pages are HTML
+    already, whose links MkDocs neither rewrites nor checks.
 
     This holds while no plugin gathers anything across pages from the pages themselves: the
     search plugin's index is empty on such sites, and the tags plugin makes no listing or
@@ -459,9 +449,20 @@ def _leave_cached_pages(files: Files, config: MkDocsConfig) -> None:
         if lean is None:
             continue
         _cache.hits[file.src_uri] = (key, base_url, lean)
-        file.inclusion = InclusionLevel.EXCLUDED
         file.page = entry(file.url)  # type: ignore[assignment] - what the sitemap reads of it
-        files.append(CachedPage.generated(config, file.dest_uri, abs_src_path=str(_cache.store.html(key, lean))))
+        _cache.linked.append((_cache.store.html_path(key, lean), f"{config.site_dir}/{file.dest_uri}"))
+    return Files([file for file in files if file.src_uri not in _cache.hits])
+
+
+def _link_cached_pages() -> None:
+    """Put the pages taken from the cache into the site (hard links to the entries, or copies)."""
+    assert _cache is not None
+    for source, target in _cache.linked:
+        try:
+            pagecache.link_or_copy(source, target)
+        except FileNotFoundError:  # its folder is not made yet (the usual case: one page a folder)
+            os.makedirs(os.path.dirname(target), exist_ok=True)  # noqa: PTH103, PTH120 - once per page
+            pagecache.link_or_copy(source, target)
 
 
 def on_template_context(context: dict[str, Any], template_name: str, config: MkDocsConfig) -> dict[str, Any]:
@@ -571,6 +572,7 @@ def on_post_build(config: MkDocsConfig) -> None:
             raise BuildError(f"the lean pages at {base_url!r} do not share the same blocks")
         (folder / name).write_text(script, encoding="utf-8")
     if _cache is not None:
+        _link_cached_pages()
         _cached_chrome(folder)
     write_sitemaps(Path(config.site_dir), config.site_url or "")
     write_feed_sitemaps(Path(config.site_dir))
