@@ -6,6 +6,7 @@ command line (generator.cli) only parses options, calls :func:`build` and prints
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,15 +50,27 @@ def build(
     related = related_papers(papers, kept=read_related(dumps_dir))
     if taxonomy is not None:  # papers the rules leave untagged take the tags their neighbours share
         papers, _ = with_inferred_tags(papers, related, taxonomy)
-    files = site_files(papers, related, site_url)
+    files = site_files(papers, related, site_url, code_digest())
     report = write_site(docs_dir, files)
     return Built(Archive(tuple(dumps), papers, tuple(warnings)), report)
 
 
-def site_files(papers: Sequence[Paper], related: Mapping[str, Sequence[str]], site_url: str = "") -> Files:
+def code_digest() -> str:
+    """A digest of the generator's code and templates: what makes a page of its inputs."""
+    digest = hashlib.blake2b(digest_size=16)
+    package = Path(__file__).parent
+    for path in sorted([*package.glob("*.py"), *package.glob("templates/*")]):
+        digest.update(f"{path.relative_to(package)}\0".encode() + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def site_files(
+    papers: Sequence[Paper], related: Mapping[str, Sequence[str]], site_url: str = "", code: str = ""
+) -> Files:
     """Every generated file of the site as (path under docs/, content), produced one by one:
-    the pages, the feeds, the JSON API and the search box's data."""
-    yield from page_files(papers, related, site_url)
+    the pages, the feeds, the JSON API and the search box's data (paper pages Deferred with
+    `code`, a :func:`code_digest`: generator.render.paper_pages)."""
+    yield from page_files(papers, related, site_url, code)
     yield from feed_files(papers, site_url)
     yield from api_files(papers, site_url, related)
     yield FILTERS_PATH, filter_values(papers)

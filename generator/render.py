@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import re
 from collections import defaultdict
@@ -21,6 +23,7 @@ from .model import Paper, first_listed
 from .records import abs_url, hub_url, pdf_url
 from .search import engine
 from .slugs import slug_of
+from .write import Deferred
 
 #: papers per tag page (see TagPage)
 TAG_PAGE_SIZE = 100
@@ -251,16 +254,19 @@ DESCRIPTION_LENGTH = 160
 
 
 def paper_pages(
-    papers: Sequence[Paper], related: Mapping[str, Sequence[str]], site_url: str, pagefind: bool
-) -> Iterator[tuple[str, str]]:
-    """The page of each paper as (path under docs/, Markdown), with its related papers."""
+    papers: Sequence[Paper], related: Mapping[str, Sequence[str]], site_url: str, pagefind: bool, code: str = ""
+) -> Iterator[tuple[str, str | Deferred]]:
+    """The page of each paper as (path under docs/, Markdown), with its related papers.
+
+    With `code` (a digest of the generator's code and templates), each page is Deferred: made
+    only when its key, the digest of `code` and all the page shows, is not that of the page
+    the last build left (generator.write)."""
     macros = environment().get_template("paper.md.j2").module  # a macro call costs less than a template
     page, head = macros.page, macros.head  # type: ignore[attr-defined]
     # what a page shows of a related paper: (slug, title, first listing day)
     link = {paper.slug: (paper.slug, paper.title, paper.listed) for paper in papers}
-    for paper in papers:
-        path = urls.paper_file(paper.slug)
-        others = [link[slug] for slug in related.get(paper.slug, ())]
+
+    def markdown(paper: Paper, others: list[tuple[str, str, date]], path: str) -> str:
         record = paper.record if paper.record is not None and paper.record.resolved else None
         description = text.snippet(paper.abstract, DESCRIPTION_LENGTH) or paper.title
         url = f"{site_url}{urls.paper_url(paper.slug)}" if site_url else ""
@@ -271,17 +277,28 @@ def paper_pages(
             template=LEAN_TEMPLATE,
             head=str(head(paper, record, url, description, SITE_TITLE)),
         )
-        yield path, str(page(paper, record, others, base_of(path), pagefind, matter))
+        return str(page(paper, record, others, base_of(path), pagefind, matter))
+
+    for paper in papers:
+        path = urls.paper_file(paper.slug)
+        others = [link[slug] for slug in related.get(paper.slug, ())]
+        if code:
+            inputs = repr((code, paper, others, site_url, pagefind)).encode("utf-8", "surrogatepass")
+            key = hashlib.blake2b(inputs, digest_size=16).hexdigest()
+            yield path, Deferred(key, functools.partial(markdown, paper, others, path))
+        else:
+            yield path, markdown(paper, others, path)
 
 
 def page_files(
-    papers: Sequence[Paper], related: Mapping[str, Sequence[str]] | None = None, site_url: str = ""
-) -> Iterator[tuple[str, str]]:
-    """Every generated page as (path under docs/, Markdown): papers, tags, days, archive, home."""
+    papers: Sequence[Paper], related: Mapping[str, Sequence[str]] | None = None, site_url: str = "", code: str = ""
+) -> Iterator[tuple[str, str | Deferred]]:
+    """Every generated page as (path under docs/, Markdown): papers, tags, days, archive, home
+    (paper pages Deferred with `code`: :func:`paper_pages`)."""
     env = environment()
     templates = {name: env.get_template(f"{name}.md.j2") for name in ("tag", "tags", "day", "archive", "home")}
     pagefind = engine(len(papers)) == "pagefind"  # the markup Pagefind reads, only where it is used
-    yield from paper_pages(papers, related or {}, site_url, pagefind)
+    yield from paper_pages(papers, related or {}, site_url, pagefind, code)
 
     tags = group_tags(papers)
     for tag in tags:

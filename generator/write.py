@@ -24,12 +24,13 @@ files outside OWNED (the hand-written pages) are never read, written or deleted.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import shutil
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import urls
@@ -163,8 +164,20 @@ def read_manifest(docs: Path) -> set[str]:
         except OSError as error:
             raise _output_error(error, docs / name) from None
         with os.fdopen(descriptor, encoding="utf-8", errors="replace") as stream:
-            recorded.update(line for line in stream.read().split("\n") if owned(line))
+            paths = (line.partition("\t")[0] for line in stream.read().split("\n"))
+            recorded.update(path for path in paths if owned(path))
     return recorded
+
+
+def read_keys(docs: Path) -> dict[str, tuple[str, str]]:
+    """What the manifest says each Deferred file was made of: path -> (key, digest of its content)."""
+    try:
+        descriptor = os.open(docs / MANIFEST, os.O_RDONLY | _NOFOLLOW)
+    except OSError:
+        return {}  # no keys: every deferred file is made again
+    with os.fdopen(descriptor, encoding="utf-8", errors="replace") as stream:
+        lines = [line.split("\t") for line in stream.read().split("\n") if "\t" in line]
+    return {fields[0]: (fields[1], fields[2]) for fields in lines if len(fields) == 3 and owned(fields[0])}
 
 
 def _recover(docs: Path, temporary: Iterable[str]) -> None:
@@ -177,8 +190,19 @@ def _recover(docs: Path, temporary: Iterable[str]) -> None:
 
 # --- writing ----------------------------------------------------------------------------
 
+
+@dataclass(frozen=True)
+class Deferred:
+    """A file's content, made only when needed: `key` names everything it is made of (the same
+    key, the same content). A file the last build made for the same key, and left as it made it
+    (its content's digest, kept in the manifest, says so), is not made again."""
+
+    key: str
+    make: Callable[[], str | bytes]
+
+
 #: generated files: (path under docs/, content)
-Files = Iterable[tuple[str, str | bytes]]
+Files = Iterable[tuple[str, str | bytes | Deferred]]
 
 
 @dataclass(frozen=True)
@@ -188,6 +212,7 @@ class _Staged:
     generated: frozenset[str]
     temporary: tuple[tuple[str, str], ...]  # (temporary file, final file), renamed at the end
     fresh: int  # files written into the temporary folders of new owned folders
+    keys: dict[str, tuple[str, str]] = field(default_factory=dict)  # Deferred files: (key, digest)
 
 
 def write_site(docs: Path, files: Files) -> WriteReport:
@@ -199,14 +224,14 @@ def write_site(docs: Path, files: Files) -> WriteReport:
     with locked(docs):
         check_owned(docs)
         before, temporary = _scan(docs)
-        recorded = read_manifest(docs)
+        recorded, keys = read_manifest(docs), read_keys(docs)
         _recover(docs, temporary)
         root = os.fspath(docs)
         # Owned folders absent from docs/ are staged whole: folder -> its temporary folder.
         fresh = {folder: f"{root}/{folder}{TEMP_SUFFIX}" for folder in OWNED_DIRS if _lstat_mode(docs / folder) is None}
         staged = _Staged(frozenset(), (), 0)
         try:
-            staged = _stage(root, before, fresh, files)
+            staged = _stage(root, before, fresh, files, keys)
             # what this build may leave in docs/ if it is killed from here on: its files and
             # the recorded ones it has not deleted yet
             _write_text(docs / PENDING, _listing(staged.generated | (recorded & before)))
@@ -237,21 +262,25 @@ def _commit(docs: Path, staged: _Staged, fresh: dict[str, str], before: set[str]
         (docs / relative).unlink(missing_ok=True)
     if stale:  # only deleting files can leave a folder empty
         _remove_empty_dirs(docs)
-    _write_text(docs / MANIFEST, _listing(generated))
+    _write_text(docs / MANIFEST, _listing(generated, staged.keys))
     (docs / PENDING).unlink()
     written = len(staged.temporary) + staged.fresh
     foreign = tuple(sorted(before - recorded - generated))
     return WriteReport(written=written, unchanged=len(generated) - written, deleted=len(stale), foreign=foreign)
 
 
-def _stage(root: str, before: set[str], fresh: dict[str, str], files: Files) -> _Staged:
-    """Write the new and changed files of `files` to their temporary names.
+def _stage(
+    root: str, before: set[str], fresh: dict[str, str], files: Files, known: dict[str, tuple[str, str]]
+) -> _Staged:
+    """Write the new and changed files of `files` to their temporary names (a Deferred file
+    whose key and content are those `known` from the last build is left as it is, unmade).
 
     On an error, removes the temporary files it wrote next to existing ones (the parent
     removes the temporary folders) and raises it (an OSError as an OutputError).
     """
     generated: set[str] = set()
     staged: list[tuple[str, str]] = []
+    keys: dict[str, tuple[str, str]] = {}
     made: set[str] = {root}  # folders known to exist (and to be plain folders)
     fresh_files = 0
     relative = ""
@@ -260,16 +289,31 @@ def _stage(root: str, before: set[str], fresh: dict[str, str], files: Files) -> 
             if not owned(relative) or relative in generated:
                 raise ArchiveError(f"refusing to write {relative!r}: not a generated path, or written twice")
             generated.add(relative)
-            data = content.encode("utf-8") if isinstance(content, str) else content
             first, _, rest = relative.partition("/")
             temporary_root = fresh.get(first) if rest else None
+            target = f"{root}/{relative}"
+            if isinstance(content, Deferred):
+                last = known.get(relative)
+                if (
+                    last is not None
+                    and last[0] == content.key
+                    and temporary_root is None
+                    and relative in before
+                    and _digest_of(target) == last[1]
+                ):
+                    keys[relative] = last
+                    continue
+                key, content = content.key, content.make()
+                data = content.encode("utf-8") if isinstance(content, str) else content
+                keys[relative] = (key, _digest(data))
+            else:
+                data = content.encode("utf-8") if isinstance(content, str) else content
             if temporary_root is not None:
                 path = f"{temporary_root}/{rest}"
                 _ensure_parent(path, made)
                 _write_file(path, data)
                 fresh_files += 1
                 continue
-            target = f"{root}/{relative}"
             if relative in before and _same(target, data):
                 continue
             _ensure_parent(target, made)
@@ -280,7 +324,7 @@ def _stage(root: str, before: set[str], fresh: dict[str, str], files: Files) -> 
         if isinstance(error, OSError):
             raise _output_error(error, f"{root}/{relative}") from None
         raise
-    return _Staged(frozenset(generated), tuple(staged), fresh_files)
+    return _Staged(frozenset(generated), tuple(staged), fresh_files, keys)
 
 
 def _unstage(staged: _Staged) -> None:
@@ -327,8 +371,26 @@ def _write_text(path: Path, text: str) -> None:
     os.replace(temporary, path)  # noqa: PTH105
 
 
-def _listing(names: Iterable[str]) -> str:
-    return "".join(f"{name}\n" for name in sorted(names))
+def _listing(names: Iterable[str], keys: dict[str, tuple[str, str]] | None = None) -> str:
+    """A manifest: a path a line, each Deferred file's followed by its key and digest (tabs)."""
+    keys = keys or {}
+    return "".join(
+        f"{name}\t{keys[name][0]}\t{keys[name][1]}\n" if name in keys else f"{name}\n" for name in sorted(names)
+    )
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _digest_of(path: str) -> str | None:
+    """The digest of a file's content (None: it cannot be read); never through a link."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | _NOFOLLOW)
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb") as stream:
+        return _digest(stream.read())
 
 
 def _clear(leftover: Path) -> None:

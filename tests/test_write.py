@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import ArchiveError, OutputError
-from generator.write import locked, write_site
+from generator.write import Deferred, locked, read_keys, write_site
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -46,6 +46,29 @@ def test_only_changed_files_are_written_and_stale_ones_deleted(docs: Path) -> No
         "papers/a.md": b"A2",
         "stylesheets/archive.css": b"body {}\n",
     }
+
+
+def test_a_deferred_file_is_made_only_when_its_key_or_its_file_changed(docs: Path) -> None:
+    made: list[str] = []
+
+    def page(key: str, text: str) -> Deferred:
+        return Deferred(key, lambda: made.append(text) or text)
+
+    def build(*files: tuple[str, Deferred]) -> None:
+        write_site(docs, [("index.md", "home"), *files])
+
+    build(("papers/c.md", page("k1", "C")), ("papers/d.md", page("k2", "D")))  # a new file: made
+    assert made == ["C", "D"] and (docs / "papers" / "c.md").read_text() == "C"
+    assert set(read_keys(docs)) == {"papers/c.md", "papers/d.md"}
+    build(("papers/c.md", page("k1", "C")), ("papers/d.md", page("k2", "D")))  # the same keys: not made
+    assert made == ["C", "D"]
+    build(("papers/c.md", page("k3", "C2")), ("papers/d.md", page("k2", "D")))  # a new key: made
+    assert made == ["C", "D", "C2"] and (docs / "papers" / "c.md").read_text() == "C2"
+    (docs / "papers" / "d.md").write_text("edited by hand")  # not what its key made: made again
+    build(("papers/c.md", page("k3", "C2")), ("papers/d.md", page("k2", "D")))
+    assert made == ["C", "D", "C2", "D"] and (docs / "papers" / "d.md").read_text() == "D"
+    build(("papers/c.md", page("k3", "C2")), ("papers/d.md", page("k2", "D")))
+    assert made == ["C", "D", "C2", "D"]
 
 
 def test_an_error_while_producing_files_leaves_docs_as_it_was(docs: Path) -> None:
