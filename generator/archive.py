@@ -43,13 +43,19 @@ def paper_slugs(merged: Sequence[Merged], permalinks: Mapping[str, str]) -> list
 
 
 def paper_tags(
-    merged: Sequence[Merged], slugs_: Sequence[str], taxonomy: Taxonomy | None, overrides: Overrides
+    merged: Sequence[Merged],
+    slugs_: Sequence[str],
+    taxonomy: Taxonomy | None,
+    overrides: Overrides,
+    ranked: Sequence[tuple[int, ...]] | None = None,
 ) -> dict[str, tuple[str, ...]]:
-    """Slug -> the labels of the tags chosen for each paper (none without a taxonomy)."""
+    """Slug -> the labels of the tags chosen for each paper (none without a taxonomy), given
+    their candidates (`ranked`: tagging.ranked_candidates) or finding them."""
     if taxonomy is None:
         return {}
-    matcher = Matcher.build(taxonomy)
-    ranked = [candidates(score_paper(m.title, m.abstract, matcher), taxonomy) for m in merged]
+    if ranked is None:
+        matcher = Matcher.build(taxonomy)
+        ranked = [candidates(score_paper(m.title, m.abstract, matcher), taxonomy) for m in merged]
     chosen, _ = choose_tags(slugs_, ranked, taxonomy, overrides)
     return spelled(chosen, [tag.label for tag in taxonomy.tags])
 

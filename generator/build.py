@@ -7,6 +7,7 @@ command line (generator.cli) only parses options, calls :func:`build` and prints
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,9 +24,16 @@ from .related import related_papers
 from .relatedtable import read_related
 from .render import page_files
 from .search import BLOCKS_PATH, CODE_PATH, FILTERS_PATH, blocks_file, code_slugs, engine, filter_values
-from .tagging import with_inferred_tags
+from .tagging import (
+    CANDIDATES_PATH,
+    format_candidates,
+    parse_candidates,
+    ranked_candidates,
+    rules_digest,
+    with_inferred_tags,
+)
 from .taxonomy import NO_OVERRIDES, Overrides, Taxonomy
-from .write import Files, WriteReport, write_site
+from .write import Files, WriteReport, read_generated, write_site
 
 
 @dataclass(frozen=True)
@@ -45,12 +53,20 @@ def build(
     dumps = read_dumps(dumps_dir)
     merged, warnings = merge(dumps)
     slugs = paper_slugs(merged, read_permalinks(dumps_dir))
-    tags = paper_tags(merged, slugs, taxonomy, overrides)
+    code = code_digest()
+    memo: Files = ()
+    ranked = None
+    if taxonomy is not None:  # the candidate tags of papers whose text the last build scored are known
+        rules = rules_digest(taxonomy, code)
+        known = parse_candidates(read_generated(docs_dir, CANDIDATES_PATH), rules)
+        ranked, found = ranked_candidates([(m.title, m.abstract) for m in merged], taxonomy, known)
+        memo = [(CANDIDATES_PATH, format_candidates(rules, found))]
+    tags = paper_tags(merged, slugs, taxonomy, overrides, ranked)
     papers = make_papers(merged, slugs, tags, read_records(dumps_dir))
     related = related_papers(papers, kept=read_related(dumps_dir))
     if taxonomy is not None:  # papers the rules leave untagged take the tags their neighbours share
         papers, _ = with_inferred_tags(papers, related, taxonomy)
-    files = site_files(papers, related, site_url, code_digest())
+    files = itertools.chain(site_files(papers, related, site_url, code), memo)
     report = write_site(docs_dir, files)
     return Built(Archive(tuple(dumps), papers, tuple(warnings)), report)
 

@@ -8,16 +8,18 @@ threshold; a paper keeps its ``max_tags`` strongest candidates; and a tag is pub
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from itertools import chain
 
+from generator import urls
 from generator.errors import ArchiveError, ConfigError
-from generator.matching import Matcher, score_papers
+from generator.matching import Matcher, score_paper, score_papers
 from generator.model import Paper
-from generator.related import pair_scores, related_papers
+from generator.related import pair_scores, related_papers, text_digest
 from generator.taxonomy import NO_OVERRIDES, Override, Overrides, Taxonomy
 
 
@@ -56,6 +58,59 @@ def _check_overrides(overrides: Overrides, taxonomy: Taxonomy, slugs: Iterable[s
             )
         by_slug[entry.slug] = entry
     return by_slug
+
+
+#: each paper's candidate tags as the last build found them, among the generated files (a dot
+#: file: not part of the site), so that a build scores only the papers whose text is new
+CANDIDATES_PATH = f"{urls.PAPERS}/.tag-candidates.tsv"
+
+
+def rules_digest(taxonomy: Taxonomy, code: str) -> str:
+    """A digest of all a paper's candidate tags depend on but its text: the tags' rules and
+    thresholds, the title's weight, and `code` (the generator's, generator.build.code_digest)."""
+    rules = [(tag.terms, tag.exclude, [(rx.pattern, rx.flags) for rx in tag.regex]) for tag in taxonomy.tags]
+    state = repr((code, rules, taxonomy.thresholds, taxonomy.title_weight)).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(state, digest_size=16).hexdigest()
+
+
+def ranked_candidates(
+    docs: Sequence[tuple[str, str | None]], taxonomy: Taxonomy, known: Mapping[str, tuple[int, ...]]
+) -> tuple[list[tuple[int, ...]], dict[str, tuple[int, ...]]]:
+    """The :func:`candidates` of each (title, abstract), taken from `known` (by the digest of
+    the text: related.text_digest) when it has them, else scored; and those of all, by digest."""
+    matcher: Matcher | None = None
+    count = len(taxonomy.tags)
+    ranked, memo = [], {}
+    for title, abstract in docs:
+        digest = text_digest(title, abstract)
+        found = known.get(digest)
+        if found is None or not all(0 <= number < count for number in found):
+            matcher = matcher or Matcher.build(taxonomy)
+            found = candidates(score_paper(title, abstract, matcher), taxonomy)
+        ranked.append(found)
+        memo[digest] = found
+    return ranked, memo
+
+
+def format_candidates(rules: str, memo: Mapping[str, tuple[int, ...]]) -> str:
+    """The memo file: a '#rules' line (:func:`rules_digest`), then 'digest<TAB>tag,tag' lines."""
+    lines = (f"{digest}\t{','.join(map(str, found))}\n" for digest, found in sorted(memo.items()))
+    return f"#rules\t{rules}\n{''.join(lines)}"
+
+
+def parse_candidates(text: str, rules: str) -> dict[str, tuple[int, ...]]:
+    """The memo of :func:`format_candidates`; empty when made for other rules or not one."""
+    lines = text.split("\n")
+    if lines[0] != f"#rules\t{rules}":
+        return {}
+    memo = {}
+    for line in lines[1:]:
+        digest, tab, found = line.partition("\t")
+        numbers = found.split(",") if found else []
+        if not tab or not all(number.isdigit() for number in numbers):
+            continue
+        memo[digest] = tuple(map(int, numbers))
+    return memo
 
 
 def candidates(scores: Mapping[int, int], taxonomy: Taxonomy) -> tuple[int, ...]:

@@ -180,6 +180,20 @@ def read_keys(docs: Path) -> dict[str, tuple[str, str]]:
     return {fields[0]: (fields[1], fields[2]) for fields in lines if len(fields) == 3 and owned(fields[0])}
 
 
+def read_generated(docs: Path, relative: str) -> str:
+    """The text of a file the last build generated (empty when it cannot be read or is not
+    UTF-8): never through a link."""
+    try:
+        descriptor = os.open(docs / relative, os.O_RDONLY | _NOFOLLOW)
+    except OSError:
+        return ""
+    with os.fdopen(descriptor, "rb") as stream:
+        try:
+            return stream.read().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return ""
+
+
 def _recover(docs: Path, temporary: Iterable[str]) -> None:
     """Remove what a killed build left: temporary files and the temporary owned folders."""
     for relative in temporary:

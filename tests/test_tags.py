@@ -763,3 +763,31 @@ def test_a_label_naming_a_file_of_the_site_is_refused() -> None:
         "tags.yml:5: tag 's': its label 'SiteMap' names a file the site uses itself "
         "(feeds/tags/sitemap.xml); give it another label"
     )
+
+
+def test_candidate_tags_are_scored_once_per_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build keeps each paper's candidate tags by the digest of its text (docs/papers/
+    .tag-candidates.tsv) and scores only the texts it has not seen under the same rules."""
+    import generator.tagging as tagging
+
+    taxonomy = load_taxonomy(TAXONOMY)
+    docs = [
+        ("Sparse Mixture of Experts for Language Models", "We route tokens to experts in a large language model."),
+        ("Diffusion Models for Image Generation", None),
+    ]
+    ranked, memo = tagging.ranked_candidates(docs, taxonomy, {})
+    assert all(ranked) and len(memo) == 2
+    rules = tagging.rules_digest(taxonomy, "code")
+    assert tagging.parse_candidates(tagging.format_candidates(rules, memo), rules) == memo
+    assert (
+        tagging.parse_candidates(tagging.format_candidates(rules, memo), tagging.rules_digest(taxonomy, "other")) == {}
+    )
+    scored: list[str] = []
+    score = tagging.score_paper
+    monkeypatch.setattr(tagging, "score_paper", lambda title, *rest: scored.append(title) or score(title, *rest))
+    new = ("Quantization of Large Language Models", "Four-bit weights for language model inference.")
+    again, memo = tagging.ranked_candidates([*docs, new], taxonomy, memo)
+    assert scored == [new[0]] and again[:2] == ranked and len(memo) == 3
+    # a candidate the taxonomy does not have (a memo from elsewhere) is scored again
+    bad = {digest: (10**6,) for digest in memo}
+    assert tagging.ranked_candidates(docs, taxonomy, bad)[0] == ranked
