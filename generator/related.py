@@ -71,7 +71,7 @@ import math
 import re
 import sys
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -497,7 +497,7 @@ def related_lists(
         found = _similar(_vectors(docs, reference), k)
     else:
         valid = kept.lists if kept is not None and kept.method == method else {}
-        found = _updated(_vectors(docs, reference), [paper.slug for paper in ordered], digests, valid, k)
+        found = _updated(lambda: _vectors(docs, reference), [paper.slug for paper in ordered], digests, valid, k)
     return Lists(
         method,
         {
@@ -508,9 +508,14 @@ def related_lists(
 
 
 def _updated(
-    vectors: sp.csr_matrix, slugs: Sequence[str], digests: Sequence[str], kept: Mapping[str, Kept], k: int
+    vectorize: Callable[[], sp.csr_matrix],
+    slugs: Sequence[str],
+    digests: Sequence[str],
+    kept: Mapping[str, Kept],
+    k: int,
 ) -> list[list[tuple[int, int]]]:
-    """:func:`related_lists` from kept lists (`slugs` in order, `digests` their texts')."""
+    """:func:`related_lists` from kept lists (`slugs` in order, `digests` their texts';
+    `vectorize` makes their vectors, only when some list is to be found)."""
     n = len(slugs)
     index = {slug: number for number, slug in enumerate(slugs)}
     fresh = [row for row in range(n) if (entry := kept.get(slugs[row])) is None or entry.digest != digests[row]]
@@ -528,6 +533,7 @@ def _updated(
             exact.append(row)
     if not exact:
         return found
+    vectors = vectorize()
     transposed = vectors.T.tocsr()
     lefts, rights = [], []  # pairs to score exactly: a row found again and its candidates, a kept list and a new paper
     exact.sort()
