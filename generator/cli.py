@@ -272,8 +272,9 @@ def file_dump(
 ) -> tuple[tuple[Paper, ...], tuple[Paper, ...]]:
     """File `dump` as `target`: `put` writes it to the temporary name it is renamed from. The
     papers already in the archive keep their slugs, then the dump's new ones get theirs: both
-    recorded, so that a dump older than the others renames no page. The archive's papers
-    before and after."""
+    recorded, so that a dump older than the others renames no page; then every paper's related
+    list is recorded (kept lists brought up to date: the new papers' found exactly). The
+    archive's papers before and after."""
     recorded = read_permalinks(dumps_dir) if dumps_dir.is_dir() else {}
     kept = read_related(dumps_dir) if dumps_dir.is_dir() else None
     before = build_archive(existing, permalinks=recorded).papers if existing else ()
@@ -291,7 +292,7 @@ def file_dump(
     finally:
         temporary.unlink()
     write_permalinks(dumps_dir, {**recorded, **{paper.key: paper.slug for paper in after}})
-    write_related(dumps_dir, related_lists(after, kept=kept))
+    write_related(dumps_dir, related_lists(after, kept=kept, exact=True))
     return before, after
 
 
