@@ -91,8 +91,8 @@ def build(project: Path, dumps: Path, cache: Path | None) -> Build:
     return Build(
         generator,
         mkdocs,
-        Usage(mkdocs.wall, usage["self"]["cpu"], usage["self"]["max_rss_mb"]),
-        Usage(0.0, usage["children"]["cpu"], usage["children"]["max_rss_mb"]),
+        Usage(mkdocs.wall, usage["self"]["cpu"], usage["self"]["max_rss_mb"], usage["self"]["system"]),
+        Usage(0.0, usage["children"]["cpu"], usage["children"]["max_rss_mb"], usage["children"]["system"]),
         lines[-1].split("-  ", 1)[-1] if lines else "",
     )
 
@@ -216,6 +216,14 @@ def measure(papers: int, add: int, scratch: Path, full_only: bool = False) -> No
         + "\n".join(
             f"| {name} | {b.generator.max_rss_mb:.0f} MB | {b.mkdocs_self.max_rss_mb:.0f} MB |"
             f" {b.pagefind.max_rss_mb:.0f} MB |"
+            for name, b in (("full", full), ("incremental", incremental))
+        )
+    )
+    print(
+        "\nof the CPU, system time (the kernel making, reading and linking files and folders):"
+        + "".join(
+            f" {name}: generator {b.generator.system:.1f} s, MkDocs {b.mkdocs_self.system:.1f} s,"
+            f" Pagefind {b.pagefind.system:.1f} s;"
             for name, b in (("full", full), ("incremental", incremental))
         )
     )

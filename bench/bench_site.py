@@ -88,7 +88,7 @@ except SystemExit as exit:
 usage = {}
 for name, who in (("self", resource.RUSAGE_SELF), ("children", resource.RUSAGE_CHILDREN)):
     r = resource.getrusage(who)
-    usage[name] = {"cpu": r.ru_utime + r.ru_stime, "max_rss_mb": r.ru_maxrss / 1024}
+    usage[name] = {"cpu": r.ru_utime + r.ru_stime, "max_rss_mb": r.ru_maxrss / 1024, "system": r.ru_stime}
 with open(report, "w") as out:
     json.dump(usage, out)
 sys.exit(code)
@@ -100,6 +100,7 @@ class Usage:
     wall: float  # seconds
     cpu: float  # seconds, user + system, of the child and the children it waited for
     max_rss_mb: float
+    system: float = 0.0  # of `cpu`, the system's (the kernel's work: files made, read, linked)
 
 
 @dataclass
@@ -162,7 +163,7 @@ def run(command: list[str], cwd: Path, log: Path) -> Usage:
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode != 0:
         sys.exit(f"{' '.join(command)} failed ({child.returncode}); the last lines of {log}:\n" + tail(log))
-    return Usage(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+    return Usage(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, usage.ru_stime)
 
 
 def tail(log: Path, lines: int = 20) -> str:
