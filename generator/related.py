@@ -409,16 +409,16 @@ def _similar(vectors: sp.csr_matrix, k: int) -> list[list[tuple[int, int]]]:
         for r in range(last - first):
             lo, hi = product.indptr[r], product.indptr[r + 1]
             if hi - lo > wanted:  # the frequent terms add at most the product of the rows' norms over them
-                chosen_ = _candidates(
+                picked = _candidates(
                     first + r, product.indices[lo:hi], product.data[lo:hi], rest[first + r], rest, wanted, k
                 )
             else:  # few candidates: scored against every paper sharing a term
                 if not whole:
                     whole.append(vectors.T.tocsr())
                 row = (vectors[first + r] @ whole[0]).tocsr()
-                chosen_ = _candidates(first + r, row.indices, row.data, 0.0, None, wanted, k)
-            lefts.append(np.full(len(chosen_), first + r, dtype=np.int64))
-            rights.append(chosen_)
+                picked = _candidates(first + r, row.indices, row.data, 0.0, None, wanted, k)
+            lefts.append(np.full(len(picked), first + r, dtype=np.int64))
+            rights.append(picked)
         del product
         left, right = np.concatenate(lefts), np.concatenate(rights)
         found += _rank(first, last - first, left, right, _dots(vectors, left, right), k)
