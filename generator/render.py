@@ -283,18 +283,27 @@ def paper_pages(
         path = urls.paper_file(paper.slug)
         others = [link[slug] for slug in related.get(paper.slug, ())]
         if code:
-            inputs = repr((code, paper, others, site_url, pagefind)).encode("utf-8", "surrogatepass")
-            key = hashlib.blake2b(inputs, digest_size=16).hexdigest()
-            yield path, Deferred(key, functools.partial(markdown, paper, others, path))
+            yield (
+                path,
+                Deferred(
+                    _key((code, paper, others, site_url, pagefind)), functools.partial(markdown, paper, others, path)
+                ),
+            )
         else:
             yield path, markdown(paper, others, path)
+
+
+def _key(inputs: object) -> str:
+    """The key of a Deferred page: the digest of all it is made of (its repr: str, int, date, tuples
+    and frozen dataclasses of them, all spelled out whole)."""
+    return hashlib.blake2b(repr(inputs).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def page_files(
     papers: Sequence[Paper], related: Mapping[str, Sequence[str]] | None = None, site_url: str = "", code: str = ""
 ) -> Iterator[tuple[str, str | Deferred]]:
     """Every generated page as (path under docs/, Markdown): papers, tags, days, archive, home
-    (paper pages Deferred with `code`: :func:`paper_pages`)."""
+    (paper and tag pages Deferred with `code`: :func:`paper_pages`)."""
     env = environment()
     templates = {name: env.get_template(f"{name}.md.j2") for name in ("tag", "tags", "day", "archive", "home")}
     pagefind = engine(len(papers)) == "pagefind"  # the markup Pagefind reads, only where it is used
@@ -321,7 +330,16 @@ def page_files(
                 feed_title=f"Paper Archive: {tag.label}",
                 template=LEAN_TEMPLATE,
             )
-            yield path, templates["tag"].render(tag=tag, page=page, base=base_of(path), feed=feed, front_matter=matter)
+            render = functools.partial(
+                templates["tag"].render, tag=tag, page=page, base=base_of(path), feed=feed, front_matter=matter
+            )
+            if code:  # what the page shows: its papers' slugs, titles and days, and the tag's count on page one
+                shown = [(paper.slug, paper.title, paper.listed) for paper in page.papers]
+                count = tag.count if page.number is None else None
+                inputs = (code, path, matter, tag.label, tag.slug, count, page.number, page.newer, page.older, shown)
+                yield path, Deferred(_key(inputs), render)
+            else:
+                yield path, render()
     matter = front_matter(False, title="Tags", hide=["toc"], search=NOT_INDEXED)
     yield urls.TAGS_FILE, templates["tags"].render(tags=tags, front_matter=matter)
 

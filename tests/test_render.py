@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from generator.render import TAG_PAGE_SIZE, TagGroup, base_of, front_matter, page_files, tag_pages
 from generator.urls import day_path
+from generator.write import Deferred
 from tests._papers import paper
 
 
@@ -88,6 +89,29 @@ def test_a_full_numbered_tag_page_is_written_the_same_when_papers_are_added() ->
     before, after = tag_files(2 * TAG_PAGE_SIZE + 10), tag_files(2 * TAG_PAGE_SIZE + 40)
     assert sorted(before) == sorted(after) == ["tags/topic/page-1.md", "tags/topic/page-2.md"]
     assert before["tags/topic/page-1.md"] == after["tags/topic/page-1.md"]
+
+
+def test_a_deferred_page_keeps_its_key_exactly_while_it_would_read_the_same() -> None:
+    """With the code's digest, paper and tag pages are Deferred (generator.write): a page's key
+    changes when, and only when, something it shows does, and it makes the page given without."""
+
+    def files(count: int, title: str = "A title") -> dict[str, Deferred]:
+        days = [date(2025, 1, 1) + timedelta(days=number) for number in range(count)]
+        papers = [paper(f"p{n:04d}", title=title, listed=(day,), tags=("Topic",)) for n, day in enumerate(days)]
+        found = dict(page_files(papers, code="code"))
+        plain = dict(page_files(papers))
+        deferred = {path: content for path, content in found.items() if isinstance(content, Deferred)}
+        assert all(deferred[path].make() == plain[path] for path in deferred)
+        return deferred
+
+    before, after = files(2 * TAG_PAGE_SIZE + 10), files(2 * TAG_PAGE_SIZE + 40)
+    assert {"tags/topic/page-1.md", "tags/topic/index.md", "papers/p0000.md"} <= set(before)
+    same = {path for path in before if before[path].key == after[path].key}
+    # the tag's front page changes (its papers and count), its full numbered pages and the
+    # papers' pages do not
+    assert set(before) - same == {"tags/topic/index.md"}
+    renamed = files(2 * TAG_PAGE_SIZE + 10, title="Another title")
+    assert not any(before[path].key == renamed[path].key for path in before)
 
 
 @given(st.text())
