@@ -303,7 +303,7 @@ def page_files(
     papers: Sequence[Paper], related: Mapping[str, Sequence[str]] | None = None, site_url: str = "", code: str = ""
 ) -> Iterator[tuple[str, str | Deferred]]:
     """Every generated page as (path under docs/, Markdown): papers, tags, days, archive, home
-    (paper and tag pages Deferred with `code`: :func:`paper_pages`)."""
+    (paper, tag and day pages Deferred with `code`: :func:`paper_pages`)."""
     env = environment()
     templates = {name: env.get_template(f"{name}.md.j2") for name in ("tag", "tags", "day", "archive", "home")}
     pagefind = engine(len(papers)) == "pagefind"  # the markup Pagefind reads, only where it is used
@@ -353,7 +353,12 @@ def page_files(
             search=NOT_INDEXED,
             template=LEAN_TEMPLATE,
         )
-        yield path, templates["day"].render(day=day, base=base_of(path), front_matter=matter)
+        render = functools.partial(templates["day"].render, day=day, base=base_of(path), front_matter=matter)
+        if code:  # what the page shows: its neighbours, and its papers' slugs, titles, days and abstracts
+            listing = [(paper.slug, paper.title, paper.listed, paper.abstract) for paper in day.papers]
+            yield path, Deferred(_key((code, path, matter, day.listed, day.previous, day.next, listing)), render)
+        else:
+            yield path, render()
     yield (
         urls.ARCHIVE_FILE,
         templates["archive"].render(
