@@ -12,13 +12,15 @@ build only reads it.
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
+from typing import NoReturn
 
 from .dumps import read_kept, write_kept
 from .errors import InputError
 from .related import Kept, Lists
-from .slugs import is_slug
+from .slugs import MAX_LENGTH, is_slug
 
 FILE_NAME = "related.tsv"
 HEADER = (
@@ -27,7 +29,9 @@ HEADER = (
 )
 _METHOD = re.compile(r"#method\t([0-9a-f]{16})")
 _DIGEST = re.compile(r"[0-9a-f]{16}")
-_SCORE = re.compile(r"[1-9][0-9]{0,6}")
+_PAIR = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*:[1-9][0-9]{0,6}")
+#: a whole line: slug, digest and related papers
+_LINE = re.compile(rf"([a-z0-9]+(?:-[a-z0-9]+)*)\t([0-9a-f]{{16}})\t((?:{_PAIR.pattern})(?: {_PAIR.pattern})*)?")
 
 
 def parse_related(text: str, path: str) -> Lists:
@@ -40,29 +44,41 @@ def parse_related(text: str, path: str) -> Lists:
         if match := _METHOD.fullmatch(line):
             method = match[1]
             continue
-        slug, tab, rest = line.partition("\t")
-        digest, tab2, listed = rest.partition("\t")
-        if not tab or not tab2 or not is_slug(slug) or not _DIGEST.fullmatch(digest):
-            raise InputError(
-                path, "not a related list: expected a slug, a tab, a digest, a tab and slug:score pairs", number
-            )
-        if slug in lists:
-            raise InputError(path, f"a second related list for {slug!r}", number)
+        match = _LINE.fullmatch(line)  # the whole line at once: the usual case
+        if match is None:
+            _refuse(line, path, number)
+        slug, digest, listed = match.groups()
         related = []
         for pair in listed.split(" ") if listed else ():
-            other, colon, score = pair.partition(":")
-            if not colon or not is_slug(other) or not _SCORE.fullmatch(score) or int(score) > 1_000_000:
-                raise InputError(
-                    path, f"not a related paper: {pair!r} (expected slug:score, score 1 to 1000000)", number
-                )
+            other, _, score = pair.rpartition(":")
             related.append((other, int(score)))
-        ranked = sorted(related, key=lambda pair: (-pair[1], pair[0]))
-        if related != ranked or len({other for other, _ in related} | {slug}) != len(related) + 1:
+        if len(slug) > MAX_LENGTH or any(len(other) > MAX_LENGTH or score > 1_000_000 for other, score in related):
+            _refuse(line, path, number)
+        if slug in lists:
+            raise InputError(path, f"a second related list for {slug!r}", number)
+        ranked = all((-s1, o1) < (-s2, o2) for (o1, s1), (o2, s2) in itertools.pairwise(related))
+        if not ranked or len({slug, *(other for other, _ in related)}) != len(related) + 1:
             raise InputError(path, "related papers must be distinct, other than the paper, and best first", number)
         lists[slug] = Kept(digest, tuple(related))
     if lists and not method:
         raise InputError(path, "no '#method' line: the method the lists were found by is unknown")
     return Lists(method, lists)
+
+
+def _refuse(line: str, path: str, number: int) -> NoReturn:
+    """The error of a line that is not a related list, naming what is wrong in it."""
+    slug, _, rest = line.partition("\t")
+    digest, tab, listed = rest.partition("\t")
+    if not tab or not is_slug(slug) or not _DIGEST.fullmatch(digest):
+        raise InputError(
+            path, "not a related list: expected a slug, a tab, a digest, a tab and slug:score pairs", number
+        )
+    pair = next(
+        pair
+        for pair in listed.split(" ")
+        if not (_PAIR.fullmatch(pair) and is_slug(pair.partition(":")[0]) and int(pair.partition(":")[2]) <= 1_000_000)
+    )
+    raise InputError(path, f"not a related paper: {pair!r} (expected slug:score, score 1 to 1000000)", number)
 
 
 def format_related(lists: Lists) -> str:
