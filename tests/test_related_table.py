@@ -147,6 +147,10 @@ LINE = "#method\t0123456789abcdef\n"
             LINE + "a\t0123456789abcdef\tb:1 b:1\n",
             "r:2: related papers must be distinct, other than the paper, and best first",
         ),
+        (
+            LINE + "a\t0123456789abcdef\tb:5 b:1\n",
+            "r:2: related papers must be distinct, other than the paper, and best first",
+        ),
         (LINE + "a\t0123456789abcdef\t\na\t0123456789abcdef\t\n", "r:3: a second related list for 'a'"),
         ("a\t0123456789abcdef\t\n", "r: no '#method' line: the method the lists were found by is unknown"),
     ],
