@@ -141,13 +141,28 @@ class PageCache:
     def chrome(self, key: str) -> Path:
         return self.root / CHROME / f"{key}.js"
 
-    def kind(self, key: str) -> bool | None:
+    def kind(self, key: str, held: set[str] | None = None) -> bool | None:
         """Whether the cache holds the page of `key` as a lean page (True), another (False), or
-        not at all (None)."""
+        not at all (None); `held`: the names of its pages' files (:meth:`held`), if known."""
         for lean in (True, False):
-            if os.path.isfile(self.html_path(key, lean)):  # noqa: PTH113 - once per page
+            if held is not None:
+                if f"{key}{LEAN if lean else ''}.html" in held:
+                    return lean
+            elif os.path.isfile(self.html_path(key, lean)):  # noqa: PTH113 - once per page
                 return lean
         return None
+
+    def held(self) -> set[str]:
+        """The names of the page files the cache holds (one listing of its folders instead of a
+        look-up a page)."""
+        names: set[str] = set()
+        root = self.root / HTML
+        if root.is_dir() and not root.is_symlink():
+            for folder in os.scandir(root):
+                if folder.is_dir(follow_symlinks=False):
+                    with os.scandir(folder.path) as entries:
+                        names.update(entry.name for entry in entries if entry.is_file(follow_symlinks=False))
+        return names
 
     def bundle(self, key: str) -> Path:
         """The folder of a block's Pagefind index (it exists when the cache holds it)."""
