@@ -6,9 +6,9 @@ archive built before, with the page cache), each stage, in one run.
 
 For each size N, in its own scratch folder: synthetic dumps of N + --add papers (bench/synthetic.py,
 100 papers a day: the last dump holds the added papers), and the related lists of the N papers
-before the last dump (`python -m generator related`, timed: what `add` keeps in dumps/related.tsv),
-which both builds read. Then, each step in its own child process
-whose wall time, CPU time (user + system, its children's included) and peak RSS are read with
+before the last dump (`python -m generator related`, timed: what `add` keeps in dumps/related.tsv)
+and their permalinks (`python -m generator permalinks`), which both builds read. Then, each step
+in its own child process, whose wall time, CPU time (user + system, its children's included) and peak RSS are read with
 os.wait4, as bench/bench_site.py does:
 
 - full: a fresh project (tests/sitebuild.py) with every dump; `python -m generator build`, then
@@ -157,6 +157,9 @@ def measure(papers: int, add: int, scratch: Path, full_only: bool = False) -> No
         [sys.executable, "-m", "generator", "related", "--dumps", str(before)], cwd=ROOT, log=scratch / "related.log"
     )
     shutil.copy(before / "related.tsv", after)
+    # and its permalinks (`add` records them too): the new dump's papers get theirs in the build
+    run([sys.executable, "-m", "generator", "permalinks", "--dumps", str(before)], cwd=ROOT, log=scratch / "slugs.log")
+    shutil.copy(before / "permalinks.tsv", after)
     print(
         f"\nrelated lists of the {papers:,} papers from scratch (`generator related`, kept in dumps/related.tsv):"
         f" {lists.cpu:.1f} s CPU, {lists.wall:.1f} s wall, peak RSS {lists.max_rss_mb:.0f} MB"

@@ -26,6 +26,7 @@ files outside OWNED (the hand-written pages) are never read, written or deleted.
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import os
 import shutil
@@ -59,6 +60,7 @@ class WriteReport:
     foreign: tuple[str, ...] = ()
 
 
+@functools.cache  # a build asks it of every path three times (manifest, keys, the file itself)
 def owned(relative: str) -> bool:
     """Whether the generator may write `relative` (a path under docs/, "/"-separated)."""
     parts = relative.split("/")
