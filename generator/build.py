@@ -84,8 +84,8 @@ def site_files(
     papers: Sequence[Paper], related: Mapping[str, Sequence[str]], site_url: str = "", code: str = ""
 ) -> Files:
     """Every generated file of the site as (path under docs/, content), produced one by one:
-    the pages, the feeds, the JSON API and the search box's data (paper pages Deferred with
-    `code`, a :func:`code_digest`: generator.render.paper_pages)."""
+    the pages, the feeds, the JSON API and the search box's data (paper, tag and day pages
+    Deferred with `code`, a :func:`code_digest`: generator.render.page_files)."""
     yield from page_files(papers, related, site_url, code)
     yield from feed_files(papers, site_url)
     yield from api_files(papers, site_url, related)

@@ -9,9 +9,9 @@ every file it wrote in a manifest, docs/.generated. A build:
 1. writes each new or changed file to a temporary name next to its final one (unchanged files
    are left alone, so their modification times stay); an owned folder that does not exist yet
    (a first build) is instead written whole into a temporary folder next to it
-   (``docs/papers.pa-tmp/``), which saves a rename per file;
-   A Deferred file (a paper page) is not even made when the manifest says the last build made
-   it from the same key and the file still holds what that made (the digest of its content);
+   (``docs/papers.pa-tmp/``), which saves a rename per file. A Deferred file (a paper, tag or
+   day page) is not even made when the manifest says the last build made it from the same key
+   and the file still holds what that made (the digest of its content);
 2. once every file has been produced, writes the new manifest as docs/.generated.pending,
    renames the temporary files and folders into place, deletes the files of the old manifest
    that are no longer generated, writes the manifest and removes the pending one.
