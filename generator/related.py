@@ -493,6 +493,8 @@ def related_lists(
     digests = [text_digest(*doc) for doc in docs]
     if len(ordered) < 2 or k < 1:
         found: list[list[tuple[int, int]]] = [[] for _ in ordered]
+    elif kept is not None and kept.method == method and _all_kept(kept.lists, ordered, digests, k):
+        return Lists(method, {paper.slug: kept.lists[paper.slug] for paper in ordered})
     elif (kept is None or kept.method != method) and not exact:
         found = _similar(_vectors(docs, reference), k)
     else:
@@ -504,6 +506,20 @@ def related_lists(
             paper.slug: Kept(digest, tuple((ordered[other].slug, score) for other, score in row))
             for paper, digest, row in zip(ordered, digests, found, strict=True)
         },
+    )
+
+
+def _all_kept(kept: Mapping[str, Kept], ordered: Sequence[Paper], digests: Sequence[str], k: int) -> bool:
+    """Whether every paper has a kept list, found for its text, naming only papers of the archive:
+    then :func:`_updated` keeps every list as it is (the usual build, after `add`)."""
+    if any(
+        (entry := kept.get(paper.slug)) is None or entry.digest != digest
+        for paper, digest in zip(ordered, digests, strict=True)
+    ):
+        return False
+    slugs = {paper.slug for paper in ordered}
+    return all(
+        len(kept[slug].related) <= k and all(other in slugs for other, _ in kept[slug].related) for slug in slugs
     )
 
 
