@@ -74,9 +74,14 @@ def _refuse(line: str, path: str, number: int) -> NoReturn:
             path, "not a related list: expected a slug, a tab, a digest, a tab and slug:score pairs", number
         )
     pair = next(
-        pair
-        for pair in listed.split(" ")
-        if not (_PAIR.fullmatch(pair) and is_slug(pair.partition(":")[0]) and int(pair.partition(":")[2]) <= 1_000_000)
+        (
+            pair
+            for pair in listed.split(" ")
+            if not (
+                _PAIR.fullmatch(pair) and is_slug(pair.partition(":")[0]) and int(pair.partition(":")[2]) <= 1_000_000
+            )
+        ),
+        listed,
     )
     raise InputError(path, f"not a related paper: {pair!r} (expected slug:score, score 1 to 1000000)", number)
 

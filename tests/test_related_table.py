@@ -202,3 +202,15 @@ def test_add_keeps_the_lists_and_the_build_reads_them(tmp_path: Path) -> None:
     message = f"{table}:{line}: not a related paper: 'sparse' (expected slug:score, score 1 to 1000000)\n"
     assert (broken.returncode, broken.stderr) == (1, message)
     assert {p: p.read_bytes() for p in sorted((tmp_path / "docs").rglob("*")) if p.is_file()} == before
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab-:0123456789 \t\nz#")) | st.text())
+def test_any_table_is_read_or_refused_at_a_line(text: str) -> None:
+    """Hostile or broken text: a table of lists, or an InputError naming the file (no other error)."""
+    try:
+        parsed = parse_related(LINE + text, "r")
+    except InputError as error:
+        assert str(error).startswith("r")
+    else:
+        assert parse_related(format_related(parsed), "r") == parsed
