@@ -491,35 +491,20 @@ def related_lists(
     method = method_digest(reference, k)
     docs = [(paper.title, paper.abstract) for paper in ordered]
     digests = [text_digest(*doc) for doc in docs]
+    valid = kept.lists if kept is not None and kept.method == method else {}
+    found: list[list[tuple[int, int]] | None]
     if len(ordered) < 2 or k < 1:
-        found: list[list[tuple[int, int]]] = [[] for _ in ordered]
-    elif kept is not None and kept.method == method and _all_kept(kept.lists, ordered, digests, k):
-        return Lists(method, {paper.slug: kept.lists[paper.slug] for paper in ordered})
-    elif (kept is None or kept.method != method) and not exact:
-        found = _similar(_vectors(docs, reference), k)
+        found = [[] for _ in ordered]
+    elif not valid and not exact:
+        found = list(_similar(_vectors(docs, reference), k))
     else:
-        valid = kept.lists if kept is not None and kept.method == method else {}
         found = _updated(lambda: _vectors(docs, reference), [paper.slug for paper in ordered], digests, valid, k)
     return Lists(
         method,
         {
-            paper.slug: Kept(digest, tuple((ordered[other].slug, score) for other, score in row))
+            paper.slug: valid[paper.slug] if row is None else Kept(digest, tuple((ordered[o].slug, s) for o, s in row))
             for paper, digest, row in zip(ordered, digests, found, strict=True)
         },
-    )
-
-
-def _all_kept(kept: Mapping[str, Kept], ordered: Sequence[Paper], digests: Sequence[str], k: int) -> bool:
-    """Whether every paper has a kept list, found for its text, naming only papers of the archive:
-    then :func:`_updated` keeps every list as it is (the usual build, after `add`)."""
-    if any(
-        (entry := kept.get(paper.slug)) is None or entry.digest != digest
-        for paper, digest in zip(ordered, digests, strict=True)
-    ):
-        return False
-    slugs = {paper.slug for paper in ordered}
-    return all(
-        len(kept[slug].related) <= k and all(other in slugs for other, _ in kept[slug].related) for slug in slugs
     )
 
 
@@ -529,26 +514,30 @@ def _updated(
     digests: Sequence[str],
     kept: Mapping[str, Kept],
     k: int,
-) -> list[list[tuple[int, int]]]:
+) -> list[list[tuple[int, int]] | None]:
     """:func:`related_lists` from kept lists (`slugs` in order, `digests` their texts';
-    `vectorize` makes their vectors, only when some list is to be found)."""
+    `vectorize` makes their vectors, only when some list is to be found); None for a row whose
+    kept list stands as it is."""
     n = len(slugs)
     index = {slug: number for number, slug in enumerate(slugs)}
     fresh = [row for row in range(n) if (entry := kept.get(slugs[row])) is None or entry.digest != digests[row]]
     is_fresh = np.zeros(n, dtype=bool)
     is_fresh[fresh] = True
-    found: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+    found: list[list[tuple[int, int]] | None] = [None] * n
+    standing: dict[int, list[tuple[int, int]]] = {}  # the kept lists that stand, as indices
     floor = np.full(n, -1, dtype=np.int64)  # a kept list's last score (0 when it has room): what a new paper must beat
     exact = fresh[:]
     for row in np.flatnonzero(~is_fresh).tolist():
         listed = [(index.get(other, -1), score) for other, score in kept[slugs[row]].related]
         if len(listed) <= k and all(other >= 0 and other != row and not is_fresh[other] for other, _ in listed):
-            found[row] = listed
+            standing[row] = listed
             floor[row] = listed[-1][1] if len(listed) == k else 0
         else:  # it lists a paper gone or changed: found again
             exact.append(row)
     if not exact:
         return found
+    for row in exact:
+        found[row] = []
     vectors = vectorize()
     transposed = vectors.T.tocsr()
     lefts, rights = [], []  # pairs to score exactly: a row found again and its candidates, a kept list and a new paper
@@ -574,8 +563,8 @@ def _updated(
     rounded = _rounded(_dots(vectors, left, right))
     # The kept lists a new paper may enter: their own papers compete again.
     merged = np.unique(left[floor[left] >= 0]).tolist()
-    listed = [pair for row in merged for pair in found[row]]
-    left = np.concatenate([left, np.repeat(np.array(merged, dtype=np.int64), [len(found[row]) for row in merged])])
+    listed = [pair for row in merged for pair in standing[row]]
+    left = np.concatenate([left, np.repeat(np.array(merged, dtype=np.int64), [len(standing[row]) for row in merged])])
     right = np.concatenate([right, np.array([other for other, _ in listed], dtype=np.int64)])
     rounded = np.concatenate([rounded, np.array([score for _, score in listed], dtype=np.int64)])
     for row, top in _top(left, right, rounded, k).items():
