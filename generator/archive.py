@@ -13,11 +13,10 @@ from pathlib import Path
 from . import slugs
 from .dedupe import Merged, merge
 from .dumps import read_dumps
-from .matching import Matcher, score_paper
 from .model import Dump, Notice, Paper
 from .permalinks import read_permalinks
 from .records import Record, read_records
-from .tagging import candidates, choose_tags, spelled
+from .tagging import choose_tags, ranked_candidates, spelled
 from .taxonomy import NO_OVERRIDES, Overrides, Taxonomy
 
 
@@ -54,8 +53,7 @@ def paper_tags(
     if taxonomy is None:
         return {}
     if ranked is None:
-        matcher = Matcher.build(taxonomy)
-        ranked = [candidates(score_paper(m.title, m.abstract, matcher), taxonomy) for m in merged]
+        ranked, _ = ranked_candidates([(m.title, m.abstract) for m in merged], taxonomy, {})
     chosen, _ = choose_tags(slugs_, ranked, taxonomy, overrides)
     return spelled(chosen, [tag.label for tag in taxonomy.tags])
 

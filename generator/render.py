@@ -7,7 +7,7 @@ import hashlib
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -282,21 +282,17 @@ def paper_pages(
     for paper in papers:
         path = urls.paper_file(paper.slug)
         others = [link[slug] for slug in related.get(paper.slug, ())]
-        if code:
-            yield (
-                path,
-                Deferred(
-                    _key((code, paper, others, site_url, pagefind)), functools.partial(markdown, paper, others, path)
-                ),
-            )
-        else:
-            yield path, markdown(paper, others, path)
+        yield path, _made(code, (paper, others, site_url, pagefind), functools.partial(markdown, paper, others, path))
 
 
-def _key(inputs: object) -> str:
-    """The key of a Deferred page: the digest of all it is made of (its repr: str, int, date, tuples
-    and frozen dataclasses of them, all spelled out whole)."""
-    return hashlib.blake2b(repr(inputs).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+def _made(code: str, inputs: tuple[object, ...], make: Callable[[], str]) -> str | Deferred:
+    """A page: with `code`, Deferred under the digest of `code` and `inputs`, all the page is made
+    of (their repr: str, int, date, tuples and frozen dataclasses of them, spelled out whole);
+    without, made now."""
+    if not code:
+        return make()
+    key = hashlib.blake2b(repr((code, inputs)).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    return Deferred(key, make)
 
 
 def page_files(
@@ -333,13 +329,11 @@ def page_files(
             render = functools.partial(
                 templates["tag"].render, tag=tag, page=page, base=base_of(path), feed=feed, front_matter=matter
             )
-            if code:  # what the page shows: its papers' slugs, titles and days, and the tag's count on page one
-                shown = [(paper.slug, paper.title, paper.listed) for paper in page.papers]
-                count = tag.count if page.number is None else None
-                inputs = (code, path, matter, tag.label, tag.slug, count, page.number, page.newer, page.older, shown)
-                yield path, Deferred(_key(inputs), render)
-            else:
-                yield path, render()
+            # what the page shows: its papers' slugs, titles and days, and the tag's count on page one
+            shown = [(paper.slug, paper.title, paper.listed) for paper in page.papers] if code else []
+            count = tag.count if page.number is None else None
+            inputs = (path, matter, tag.label, tag.slug, count, page.number, page.newer, page.older, shown)
+            yield path, _made(code, inputs, render)
     matter = front_matter(False, title="Tags", hide=["toc"], search=NOT_INDEXED)
     yield urls.TAGS_FILE, templates["tags"].render(tags=tags, front_matter=matter)
 
@@ -354,11 +348,9 @@ def page_files(
             template=LEAN_TEMPLATE,
         )
         render = functools.partial(templates["day"].render, day=day, base=base_of(path), front_matter=matter)
-        if code:  # what the page shows: its neighbours, and its papers' slugs, titles, days and abstracts
-            listing = [(paper.slug, paper.title, paper.listed, paper.abstract) for paper in day.papers]
-            yield path, Deferred(_key((code, path, matter, day.listed, day.previous, day.next, listing)), render)
-        else:
-            yield path, render()
+        # what the page shows: its neighbours, and its papers' slugs, titles, days and abstracts
+        listing = [(paper.slug, paper.title, paper.listed, paper.abstract) for paper in day.papers] if code else []
+        yield path, _made(code, (path, matter, day.listed, day.previous, day.next, listing), render)
     yield (
         urls.ARCHIVE_FILE,
         templates["archive"].render(

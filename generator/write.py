@@ -60,7 +60,7 @@ class WriteReport:
     foreign: tuple[str, ...] = ()
 
 
-@functools.cache  # a build asks it of every path three times (manifest, keys, the file itself)
+@functools.cache  # a build asks it of every path twice (the manifest, the file itself)
 def owned(relative: str) -> bool:
     """Whether the generator may write `relative` (a path under docs/, "/"-separated)."""
     parts = relative.split("/")
@@ -157,9 +157,11 @@ def _walk(directory: Path | str, relative: str, found: set[str]) -> None:
                 found.add(f"{relative}/{entry.name}")
 
 
-def read_manifest(docs: Path) -> set[str]:
-    """The files the builds recorded writing: the manifest's, and a killed build's pending ones."""
+def read_manifest(docs: Path) -> tuple[set[str], dict[str, tuple[str, str]]]:
+    """The files the builds recorded writing (the manifest's, and a killed build's pending ones),
+    and what the manifest says each Deferred file was made of: path -> (key, digest of its content)."""
     recorded: set[str] = set()
+    keys: dict[str, tuple[str, str]] = {}
     for name in (MANIFEST, PENDING):
         try:
             descriptor = os.open(docs / name, os.O_RDONLY | _NOFOLLOW)
@@ -168,20 +170,12 @@ def read_manifest(docs: Path) -> set[str]:
         except OSError as error:
             raise _output_error(error, docs / name) from None
         with os.fdopen(descriptor, encoding="utf-8", errors="replace") as stream:
-            paths = (line.partition("\t")[0] for line in stream.read().split("\n"))
-            recorded.update(path for path in paths if owned(path))
-    return recorded
-
-
-def read_keys(docs: Path) -> dict[str, tuple[str, str]]:
-    """What the manifest says each Deferred file was made of: path -> (key, digest of its content)."""
-    try:
-        descriptor = os.open(docs / MANIFEST, os.O_RDONLY | _NOFOLLOW)
-    except OSError:
-        return {}  # no keys: every deferred file is made again
-    with os.fdopen(descriptor, encoding="utf-8", errors="replace") as stream:
-        lines = [line.split("\t") for line in stream.read().split("\n") if "\t" in line]
-    return {fields[0]: (fields[1], fields[2]) for fields in lines if len(fields) == 3 and owned(fields[0])}
+            for fields in (line.split("\t") for line in stream.read().split("\n")):
+                if owned(fields[0]):
+                    recorded.add(fields[0])
+                    if name == MANIFEST and len(fields) == 3:
+                        keys[fields[0]] = (fields[1], fields[2])
+    return recorded, keys
 
 
 def read_generated(docs: Path, relative: str) -> str:
@@ -242,7 +236,7 @@ def write_site(docs: Path, files: Files) -> WriteReport:
     with locked(docs):
         check_owned(docs)
         before, temporary = _scan(docs)
-        recorded, keys = read_manifest(docs), read_keys(docs)
+        recorded, keys = read_manifest(docs)
         _recover(docs, temporary)
         root = os.fspath(docs)
         # Owned folders absent from docs/ are staged whole: folder -> its temporary folder.

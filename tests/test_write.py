@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import ArchiveError, OutputError
-from generator.write import Deferred, locked, read_keys, write_site
+from generator.write import Deferred, locked, read_manifest, write_site
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -59,7 +59,7 @@ def test_a_deferred_file_is_made_only_when_its_key_or_its_file_changed(docs: Pat
 
     build(("papers/c.md", page("k1", "C")), ("papers/d.md", page("k2", "D")))  # a new file: made
     assert made == ["C", "D"] and (docs / "papers" / "c.md").read_text() == "C"
-    assert set(read_keys(docs)) == {"papers/c.md", "papers/d.md"}
+    assert set(read_manifest(docs)[1]) == {"papers/c.md", "papers/d.md"}
     build(("papers/c.md", page("k1", "C")), ("papers/d.md", page("k2", "D")))  # the same keys: not made
     assert made == ["C", "D"]
     build(("papers/c.md", page("k3", "C2")), ("papers/d.md", page("k2", "D")))  # a new key: made
