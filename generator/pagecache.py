@@ -141,20 +141,17 @@ class PageCache:
     def chrome(self, key: str) -> Path:
         return self.root / CHROME / f"{key}.js"
 
-    def kind(self, key: str, held: set[str] | None = None) -> bool | None:
+    def kind(self, key: str, held: set[str]) -> bool | None:
         """Whether the cache holds the page of `key` as a lean page (True), another (False), or
-        not at all (None); `held`: the names of its pages' files (:meth:`held`), if known."""
+        not at all (None); `held`: the names of its pages' files (:meth:`held`)."""
         for lean in (True, False):
-            if held is not None:
-                if f"{key}{LEAN if lean else ''}.html" in held:
-                    return lean
-            elif os.path.isfile(self.html_path(key, lean)):  # noqa: PTH113 - once per page
+            if f"{key}{LEAN if lean else ''}.html" in held:
                 return lean
         return None
 
     def held(self) -> set[str]:
-        """The names of the page files the cache holds (one listing of its folders instead of a
-        look-up a page)."""
+        """The names of the page files the cache holds (one listing of its folders a build,
+        instead of a look-up a page)."""
         names: set[str] = set()
         root = self.root / HTML
         if root.is_dir() and not root.is_symlink():

@@ -145,7 +145,7 @@ class _Cache:
         self.order: list[File] | None = None
         #: the keys of the site's Pagefind indexes (none on a lunr site: the cache keeps none)
         self.bundles: set[str] = set()
-        #: the names of the cache's page files, when listed at once (Pagefind sites: every page is looked up)
+        #: the names of the cache's page files, listed when the first page is looked up
         self.held: set[str] | None = None
         #: the pages taken from the cache, linked into the site after MkDocs: (entry, site file)
         self.linked: list[tuple[str, str]] = []
@@ -442,7 +442,6 @@ def _leave_cached_pages(files: Files, config: MkDocsConfig) -> Files:
     tests/test_incremental.py and bench/bench_incremental.py compare whole sites."""
     assert _cache is not None
     _cache.order = files.documentation_pages()
-    _cache.held = _cache.store.held()
     entry = SitemapEntry.maker(config.site_url)
     for file in _cache.order:
         key = pagecache.page_key(_cache.fingerprint, file.src_uri, file.content_string)
@@ -505,6 +504,8 @@ def _cached(key: str, base_url: str) -> bool | None:
     """Whether the cache holds the page of `key` as a lean page (with its depth's chrome script)
     or as another page; None: it does not."""
     assert _cache is not None
+    if _cache.held is None:
+        _cache.held = _cache.store.held()
     lean = _cache.store.kind(key, _cache.held)
     if lean and base_url not in _cache.chromes:
         _cache.chromes[base_url] = _cache.store.chrome(pagecache.chrome_key(_cache.fingerprint, base_url)).is_file()
