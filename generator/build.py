@@ -20,7 +20,14 @@ from .feeds import feed_files
 from .model import Paper
 from .permalinks import read_permalinks
 from .records import read_records
-from .related import related_papers
+from .related import (
+    VECTORS_PATH,
+    default_reference,
+    format_vectors,
+    parse_vectors,
+    related_lists,
+    vectors_key,
+)
 from .relatedtable import read_related
 from .render import page_files
 from .search import BLOCKS_PATH, CODE_PATH, FILTERS_PATH, blocks_file, code_slugs, engine, filter_values
@@ -33,7 +40,7 @@ from .tagging import (
     with_inferred_tags,
 )
 from .taxonomy import NO_OVERRIDES, Overrides, Taxonomy
-from .write import Files, WriteReport, read_generated, write_site
+from .write import Files, WriteReport, read_generated, read_generated_bytes, write_site
 
 
 @dataclass(frozen=True)
@@ -54,16 +61,24 @@ def build(
     merged, warnings = merge(dumps)
     slugs = paper_slugs(merged, read_permalinks(dumps_dir))
     code = code_digest()
-    memo: Files = ()
+    memo: list[tuple[str, str | bytes]] = []
     ranked = None
     if taxonomy is not None:  # the candidate tags of papers whose text the last build scored are known
         rules = rules_digest(taxonomy, code)
         known = parse_candidates(read_generated(docs_dir, CANDIDATES_PATH), rules)
         ranked, found = ranked_candidates([(m.title, m.abstract) for m in merged], taxonomy, known)
-        memo = [(CANDIDATES_PATH, format_candidates(rules, found))]
+        memo.append((CANDIDATES_PATH, format_candidates(rules, found)))
     tags = paper_tags(merged, slugs, taxonomy, overrides, ranked)
     papers = make_papers(merged, slugs, tags, read_records(dumps_dir))
-    related = related_papers(papers, kept=read_related(dumps_dir))
+    key = vectors_key(default_reference(), code)  # the vectors of the texts the last build tokenized
+    last = read_generated_bytes(docs_dir, VECTORS_PATH)
+    known_vectors = parse_vectors(last, key)
+    lists = related_lists(papers, kept=read_related(dumps_dir), vectors=known_vectors)
+    if lists.vectors is not None:
+        memo.append((VECTORS_PATH, format_vectors(lists.vectors, key)))
+    elif known_vectors is not None:  # no list needed them: kept as they are
+        memo.append((VECTORS_PATH, last))
+    related = lists.slugs()
     if taxonomy is not None:  # papers the rules leave untagged take the tags their neighbours share
         papers, _ = with_inferred_tags(papers, related, taxonomy)
     files = itertools.chain(site_files(papers, related, site_url, code), memo)

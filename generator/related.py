@@ -52,7 +52,9 @@ and a build starts from them (:func:`related_lists`): only a paper the kept list
 (or whose text changed) is scored, against every paper sharing a term with it, and enters a
 kept list where it scores higher than its last. Candidates and misses above are then only for an
 archive without kept lists; `python -m generator related` makes them exact instead (every pair
-scored once: quadratic), and exact lists stay exact from one dump to the next.
+scored once: quadratic), and exact lists stay exact from one dump to the next. A new paper is
+scored against every paper's vector: the build keeps the vectors it made (:class:`Vectors`,
+docs/papers/.related-vectors.bin) and the next one tokenizes only the texts they do not hold.
 
 Scores are deterministic to the bit: a pair's score is made of the two vectors alone (the
 products of the weights of the terms both papers hold, in the terms' alphabetical order,
@@ -72,7 +74,7 @@ import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -80,6 +82,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from . import urls
 from .model import Paper
 
 #: how many related papers a paper lists by default.
@@ -234,6 +237,13 @@ def _vectors(docs: Sequence[tuple[str, str | None]], reference: Reference) -> sp
     Each row is computed from its own document and the reference alone (its length is the
     sum of its own squared weights, in column order), so a paper's vector is the same in
     any archive."""
+    return _vectors_and_terms(docs, reference)[0]
+
+
+def _vectors_and_terms(
+    docs: Sequence[tuple[str, str | None]], reference: Reference
+) -> tuple[sp.csr_matrix, npt.NDArray[np.str_]]:
+    """:func:`_vectors`, and the terms of its columns (sorted)."""
     words = _TermIds()
     term_id = words.__getitem__
     n = len(docs)
@@ -269,7 +279,131 @@ def _vectors(docs: Sequence[tuple[str, str | None]], reference: Reference) -> sp
     row_of = np.repeat(np.arange(n, dtype=np.int32), np.diff(matrix.indptr))
     norms = np.sqrt(np.bincount(row_of, weights=matrix.data * matrix.data, minlength=n))
     matrix.data /= norms[row_of]
-    return matrix
+    return matrix, np.array(names, dtype=np.str_)
+
+
+#: the papers' vectors as the last build made them, among the generated files (a dot file: not
+#: part of the site), so that a build tokenizes only the texts that are new (:class:`Vectors`)
+VECTORS_PATH = f"{urls.PAPERS}/.related-vectors.bin"
+
+
+@dataclass(frozen=True)
+class Vectors:
+    """Papers' vectors (rows of `matrix`, whose columns are `terms`, sorted) by the digest of
+    their text (:func:`text_digest`): a build's memo, so that the next one tokenizes only the
+    texts it has not seen."""
+
+    digests: Sequence[str]
+    terms: npt.NDArray[np.str_]
+    matrix: sp.csr_matrix
+
+
+def vectors_key(reference: Reference, code: str) -> str:
+    """A digest of all a paper's vector depends on but its text: the reference table and `code`
+    (the generator's: generator.build.code_digest)."""
+    return hashlib.blake2b(f"{method_digest(reference, 0)}\0{code}".encode(), digest_size=16).hexdigest()
+
+
+def vectors_of(
+    docs: Sequence[tuple[str, str | None]], digests: Sequence[str], reference: Reference, known: Vectors | None
+) -> Vectors:
+    """The vectors of `docs` (their text digests `digests`), rows in their order: taken from
+    `known` where it holds the digest, the others made. The same bits as :func:`_vectors` of
+    `docs` (a row is made of its own text; columns keep the terms' alphabetical order), with
+    the columns of the terms the rows hold, and no more."""
+    have = {digest: row for row, digest in enumerate(known.digests)} if known is not None else {}
+    taken = np.array([have.get(digest, -1) for digest in digests], dtype=np.int64)
+    missing = np.flatnonzero(taken < 0)
+    made, made_terms = _vectors_and_terms([docs[row] for row in missing.tolist()], reference)
+    parts = [(made, made_terms)] if known is None else [(made, made_terms), (known.matrix, known.terms)]
+    terms = np.unique(np.concatenate([part_terms for _, part_terms in parts]))
+    stacked = sp.vstack(
+        [  # columns renumbered into the union's: in the same order, so every row stays sorted
+            sp.csr_matrix(
+                (m.data, np.searchsorted(terms, part_terms)[m.indices], m.indptr), shape=(m.shape[0], len(terms))
+            )
+            for m, part_terms in parts
+        ],
+        format="csr",
+    )
+    order = taken + made.shape[0]  # each doc's row of the stack: the made rows come first
+    order[missing] = np.arange(len(missing))
+    matrix = stacked[order]
+    held = np.zeros(len(terms) + 1, dtype=np.int64)  # the terms some row holds, in order
+    held[1:][matrix.indices] = 1
+    renumber = np.cumsum(held)[:-1]
+    matrix = sp.csr_matrix((matrix.data, renumber[matrix.indices], matrix.indptr), shape=(len(docs), int(held.sum())))
+    matrix.has_sorted_indices = True
+    return Vectors(tuple(digests), terms[held[1:] > 0], matrix)
+
+
+_VECTORS_MAGIC = b"PA-VECTORS 1"
+
+
+def format_vectors(vectors: Vectors, key: str) -> bytes:
+    """The memo file: a header line (the magic, `key`: :func:`vectors_key`, a digest of the rest,
+    and the sizes), then the digests, the terms (one per line), and the matrix's arrays
+    (little-endian)."""
+    terms = "\n".join(vectors.terms.tolist()).encode("utf-8", "surrogatepass")
+    matrix = vectors.matrix
+    body = b"".join(
+        [
+            "".join(vectors.digests).encode("ascii"),
+            terms,
+            np.asarray(matrix.indptr, dtype="<i8").tobytes(),
+            np.asarray(matrix.indices, dtype="<i4").tobytes(),
+            np.asarray(matrix.data, dtype="<f8").tobytes(),
+        ]
+    )
+    sizes = (len(vectors.digests), len(vectors.terms), len(terms), matrix.nnz)
+    header = [_VECTORS_MAGIC, key.encode(), _body_digest(body), *(str(size).encode() for size in sizes)]
+    return b"\t".join(header) + b"\n" + body
+
+
+def _body_digest(body: bytes) -> bytes:
+    return hashlib.blake2b(body, digest_size=16).hexdigest().encode()
+
+
+def parse_vectors(data: bytes, key: str) -> Vectors | None:
+    """The memo of :func:`format_vectors`; None when made under another key, or not one (cut
+    short or altered, sizes that do not add up, terms out of order, columns out of range)."""
+    header, _, body = data.partition(b"\n")
+    fields = header.split(b"\t")
+    if (
+        len(fields) != 7
+        or fields[:2] != [_VECTORS_MAGIC, key.encode()]
+        or not all(f.isdigit() for f in fields[3:])
+        or fields[2] != _body_digest(body)
+    ):
+        return None
+    rows, count, size, nnz = map(int, fields[3:])
+    ends = np.cumsum([16 * rows, size, 8 * (rows + 1), 4 * nnz, 8 * nnz]).tolist()
+    if len(body) != ends[-1]:
+        return None
+    try:
+        text = body[: ends[0]].decode("ascii")
+        terms = np.array(
+            body[ends[0] : ends[1]].decode("utf-8", "surrogatepass").split("\n") if count else [], dtype=np.str_
+        )
+    except UnicodeDecodeError:
+        return None
+    indptr = np.frombuffer(body, dtype="<i8", count=rows + 1, offset=ends[1]).astype(np.int64)
+    indices = np.frombuffer(body, dtype="<i4", count=nnz, offset=ends[2]).astype(np.int32)
+    values = np.frombuffer(body, dtype="<f8", count=nnz, offset=ends[3]).astype(np.float64)
+    if not (
+        len(terms) == count
+        and bool(np.all(terms[1:] > terms[:-1]))
+        and indptr[0] == 0
+        and indptr[-1] == nnz
+        and bool(np.all(np.diff(indptr) >= 0))
+        and bool(np.all((indices >= 0) & (indices < count)))
+        and bool(np.all(np.isfinite(values)))
+    ):
+        return None
+    matrix = sp.csr_matrix((values, indices, indptr), shape=(rows, count))
+    if not matrix.has_canonical_format:  # each row's columns increasing: the order scores are summed in
+        return None
+    return Vectors(tuple(text[16 * row : 16 * row + 16] for row in range(rows)), terms, matrix)
 
 
 def _dots(vectors: sp.csr_matrix, left: npt.NDArray[np.int64], right: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
@@ -425,16 +559,14 @@ def _similar(vectors: sp.csr_matrix, k: int) -> list[list[tuple[int, int]]]:
     return found
 
 
-Scored = tuple[tuple[str, int], ...]
-
-
 @dataclass(frozen=True)
 class Kept:
     """A paper's related list: the digest of the text it was found for (:func:`text_digest`), and
-    the related papers' slugs with their scores (in units of 10^-SCORE_DIGITS), best first."""
+    the related papers' slugs and their scores (in units of 10^-SCORE_DIGITS), best first."""
 
     digest: str
-    related: Scored
+    slugs: tuple[str, ...]
+    scores: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -443,10 +575,12 @@ class Lists:
 
     method: str
     lists: Mapping[str, Kept]
+    #: the papers' vectors, when finding some list needed them (for the next build: :class:`Vectors`)
+    vectors: Vectors | None = field(default=None, compare=False, repr=False)
 
     def slugs(self) -> dict[str, tuple[str, ...]]:
         """Slug -> the slugs of its related papers, best first."""
-        return {slug: tuple(other for other, _ in kept.related) for slug, kept in self.lists.items()}
+        return {slug: kept.slugs for slug, kept in self.lists.items()}
 
 
 def text_digest(title: str, abstract: str | None) -> str:
@@ -470,6 +604,7 @@ def related_lists(
     reference: Reference | None = None,
     kept: Lists | None = None,
     exact: bool = False,
+    vectors: Vectors | None = None,
 ) -> Lists:
     """Each paper's (at most) k most similar papers, best first, with their scores.
 
@@ -482,7 +617,10 @@ def related_lists(
     scores higher than its last: the result depends on the papers and the kept lists, never on
     anything else. A new paper's own list, and a list that held a paper now gone or changed, is
     exact: scored against every paper sharing a term with it. So lists kept exact stay exact:
-    the top k of (a paper's top k so far + the new papers) is its top k among all of them."""
+    the top k of (a paper's top k so far + the new papers) is its top k among all of them.
+
+    `vectors` are those of some papers (an earlier call's): a paper's vector is taken from them
+    when they hold its text's, not made again (the same bits either way)."""
     ordered = sorted(papers, key=lambda paper: paper.slug)
     for before, after in itertools.pairwise(ordered):
         if before.slug == after.slug:
@@ -492,19 +630,28 @@ def related_lists(
     docs = [(paper.title, paper.abstract) for paper in ordered]
     digests = [text_digest(*doc) for doc in docs]
     valid = kept.lists if kept is not None and kept.method == method else {}
+    made: list[Vectors] = []
+
+    def vectorize() -> sp.csr_matrix:
+        made.append(vectors_of(docs, digests, reference, vectors))
+        return made[-1].matrix
+
     found: list[list[tuple[int, int]] | None]
     if len(ordered) < 2 or k < 1:
         found = [[] for _ in ordered]
     elif not valid and not exact:
-        found = list(_similar(_vectors(docs, reference), k))
+        found = list(_similar(vectorize(), k))
     else:
-        found = _updated(lambda: _vectors(docs, reference), [paper.slug for paper in ordered], digests, valid, k)
+        found = _updated(vectorize, [paper.slug for paper in ordered], digests, valid, k)
     return Lists(
         method,
         {
-            paper.slug: valid[paper.slug] if row is None else Kept(digest, tuple((ordered[o].slug, s) for o, s in row))
+            paper.slug: valid[paper.slug]
+            if row is None
+            else Kept(digest, tuple(ordered[o].slug for o, _ in row), tuple(s for _, s in row))
             for paper, digest, row in zip(ordered, digests, found, strict=True)
         },
+        made[-1] if made else None,
     )
 
 
@@ -524,16 +671,24 @@ def _updated(
     is_fresh = np.zeros(n, dtype=bool)
     is_fresh[fresh] = True
     found: list[list[tuple[int, int]] | None] = [None] * n
-    standing: dict[int, list[tuple[int, int]]] = {}  # the kept lists that stand, as indices
-    floor = np.full(n, -1, dtype=np.int64)  # a kept list's last score (0 when it has room): what a new paper must beat
-    exact = fresh[:]
-    for row in np.flatnonzero(~is_fresh).tolist():
-        listed = [(index.get(other, -1), score) for other, score in kept[slugs[row]].related]
-        if len(listed) <= k and all(other >= 0 and other != row and not is_fresh[other] for other, _ in listed):
-            standing[row] = listed
-            floor[row] = listed[-1][1] if len(listed) == k else 0
-        else:  # it lists a paper gone or changed: found again
-            exact.append(row)
+    # Every kept list at once: the rows of the papers it lists, and their scores.
+    old = np.flatnonzero(~is_fresh)
+    lists = [kept[slugs[row]] for row in old.tolist()]
+    lengths = np.fromiter((len(entry.slugs) for entry in lists), dtype=np.int64, count=len(lists))
+    others = itertools.chain.from_iterable(entry.slugs for entry in lists)
+    listed = np.fromiter(map(index.get, others, itertools.repeat(-1)), dtype=np.int64, count=int(lengths.sum()))
+    scores = np.fromiter(
+        itertools.chain.from_iterable(entry.scores for entry in lists), dtype=np.int64, count=len(listed)
+    )
+    owner = np.repeat(old, lengths)
+    broken = np.zeros(n, dtype=bool)  # a list naming a paper gone or changed (or itself): found again
+    broken[owner[(listed < 0) | (listed == owner) | is_fresh[np.maximum(listed, 0)]]] = True
+    broken[old[lengths > k]] = True
+    # What a new paper must beat to enter a kept list that stands: its last score (0 when it has room).
+    floor = np.full(n, -1, dtype=np.int64)
+    floor[old] = np.where(lengths == k, scores[np.maximum(np.cumsum(lengths) - 1, 0)] if len(scores) else 0, 0)
+    floor[broken] = -1
+    exact = sorted(fresh + np.flatnonzero(broken).tolist())
     if not exact:
         return found
     for row in exact:
@@ -541,7 +696,6 @@ def _updated(
     vectors = vectorize()
     transposed = vectors.T.tocsr()
     lefts, rights = [], []  # pairs to score exactly: a row found again and its candidates, a kept list and a new paper
-    exact.sort()
     for first in range(0, len(exact), _EXACT_BLOCK):
         rows = exact[first : first + _EXACT_BLOCK]
         product = (vectors[rows] @ transposed).tocsr()
@@ -562,11 +716,10 @@ def _updated(
     left, right = np.concatenate(lefts), np.concatenate(rights)
     rounded = _rounded(_dots(vectors, left, right))
     # The kept lists a new paper may enter: their own papers compete again.
-    merged = np.unique(left[floor[left] >= 0]).tolist()
-    listed = [pair for row in merged for pair in standing[row]]
-    left = np.concatenate([left, np.repeat(np.array(merged, dtype=np.int64), [len(standing[row]) for row in merged])])
-    right = np.concatenate([right, np.array([other for other, _ in listed], dtype=np.int64)])
-    rounded = np.concatenate([rounded, np.array([score for _, score in listed], dtype=np.int64)])
+    merged = np.isin(owner, left[floor[left] >= 0])
+    left = np.concatenate([left, owner[merged]])
+    right = np.concatenate([right, listed[merged]])
+    rounded = np.concatenate([rounded, scores[merged]])
     for row, top in _top(left, right, rounded, k).items():
         found[row] = top
     return found

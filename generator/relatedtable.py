@@ -12,7 +12,7 @@ build only reads it.
 
 from __future__ import annotations
 
-import itertools
+import operator
 import re
 from pathlib import Path
 from typing import NoReturn
@@ -29,9 +29,10 @@ HEADER = (
 )
 _METHOD = re.compile(r"#method\t([0-9a-f]{16})")
 _DIGEST = re.compile(r"[0-9a-f]{16}")
-_PAIR = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*:[1-9][0-9]{0,6}")
+_SLUG = r"[a-z0-9]++(?:-[a-z0-9]++)*+"  # possessive: what a slug is followed by never extends it
+_PAIR = re.compile(rf"{_SLUG}:[1-9][0-9]{{0,6}}+")
 #: a whole line: slug, digest and related papers
-_LINE = re.compile(rf"([a-z0-9]+(?:-[a-z0-9]+)*)\t([0-9a-f]{{16}})\t((?:{_PAIR.pattern})(?: {_PAIR.pattern})*)?")
+_LINE = re.compile(rf"({_SLUG})\t([0-9a-f]{{16}})\t((?:{_PAIR.pattern})(?: {_PAIR.pattern})*+)?")
 
 
 def parse_related(text: str, path: str) -> Lists:
@@ -48,21 +49,30 @@ def parse_related(text: str, path: str) -> Lists:
         if match is None:
             _refuse(line, path, number)
         slug, digest, listed = match.groups()
-        related = []
-        for pair in listed.split(" ") if listed else ():
-            other, _, score = pair.rpartition(":")
-            related.append((other, int(score)))
-        if len(slug) > MAX_LENGTH or any(len(other) > MAX_LENGTH or score > 1_000_000 for other, score in related):
+        words = listed.replace(":", " ").split(" ") if listed else []  # slug, score, slug, score...
+        others, scores = tuple(words[0::2]), tuple(map(int, words[1::2]))
+        if (
+            len(slug) > MAX_LENGTH
+            or max(map(len, others), default=0) > MAX_LENGTH
+            or max(scores, default=0) > 1_000_000
+        ):
             _refuse(line, path, number)
         if slug in lists:
             raise InputError(path, f"a second related list for {slug!r}", number)
-        ranked = all((-s1, o1) < (-s2, o2) for (o1, s1), (o2, s2) in itertools.pairwise(related))
-        if not ranked or len({slug, *(other for other, _ in related)}) != len(related) + 1:
+        if not _ranked(others, scores) or len({slug, *others}) != len(others) + 1:
             raise InputError(path, "related papers must be distinct, other than the paper, and best first", number)
-        lists[slug] = Kept(digest, tuple(related))
+        lists[slug] = Kept(digest, others, scores)
     if lists and not method:
         raise InputError(path, "no '#method' line: the method the lists were found by is unknown")
     return Lists(method, lists)
+
+
+def _ranked(others: tuple[str, ...], scores: tuple[int, ...]) -> bool:
+    """Whether related papers are best first: larger score, then smaller slug."""
+    if all(map(operator.gt, scores, scores[1:])):  # the usual case: no ties
+        return True
+    ranks = list(zip(map(operator.neg, scores), others, strict=True))
+    return ranks == sorted(ranks)
 
 
 def _refuse(line: str, path: str, number: int) -> NoReturn:
@@ -87,10 +97,10 @@ def _refuse(line: str, path: str, number: int) -> NoReturn:
 
 
 def format_related(lists: Lists) -> str:
-    lines = [
-        f"{slug}\t{kept.digest}\t{' '.join(f'{other}:{score}' for other, score in kept.related)}\n"
-        for slug, kept in sorted(lists.lists.items())
-    ]
+    lines = []
+    for slug, kept in sorted(lists.lists.items()):
+        pairs = " ".join(f"{other}:{score}" for other, score in zip(kept.slugs, kept.scores, strict=True))
+        lines.append(f"{slug}\t{kept.digest}\t{pairs}\n")
     return f"{HEADER}#method\t{lists.method}\n{''.join(lines)}"
 
 

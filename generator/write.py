@@ -182,14 +182,23 @@ def read_generated(docs: Path, relative: str) -> str:
     """The text of a file the last build generated (empty when it cannot be read or is not
     UTF-8): never through a link."""
     try:
+        return read_generated_bytes(docs, relative).decode("utf-8")
+    except UnicodeDecodeError:
+        return ""
+
+
+def read_generated_bytes(docs: Path, relative: str) -> bytes:
+    """The content of a file the last build generated (empty when it cannot be read): never
+    through a link."""
+    try:
         descriptor = os.open(docs / relative, os.O_RDONLY | _NOFOLLOW)
     except OSError:
-        return ""
+        return b""
     with os.fdopen(descriptor, "rb") as stream:
         try:
-            return stream.read().decode("utf-8")
-        except (OSError, UnicodeDecodeError):
-            return ""
+            return stream.read()
+        except OSError:
+            return b""
 
 
 def _recover(docs: Path, temporary: Iterable[str]) -> None:

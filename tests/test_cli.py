@@ -128,10 +128,10 @@ def test_build_reports_what_it_wrote(archive: Path) -> None:
         GOOD.replace("Feature Collapse", "Feature Collapsed"), encoding="utf-8"
     )
     # renaming a paper writes its page (under its new name), the day and home pages that list it, the
-    # feed, the day's API file and the memo of candidate tags (its text is new); its old page is
-    # deleted; the rest is left untouched
+    # feed, the day's API file and the memos of candidate tags and of vectors (its text is new);
+    # its old page is deleted; the rest is left untouched
     assert invoke("build")[1] == (
-        f"2 papers from 1 dumps (2 listings); {files} files: 6 written, {files - 6} unchanged, 1 deleted.\n"
+        f"2 papers from 1 dumps (2 listings); {files} files: 7 written, {files - 7} unchanged, 1 deleted.\n"
     )
 
 

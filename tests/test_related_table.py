@@ -84,7 +84,7 @@ def test_a_kept_list_stands_until_a_new_paper_beats_its_last() -> None:
         paper("c", "diffusion image model", "Images."),
     ]
     kept = related_lists(papers, k=2)
-    odd = dataclasses.replace(kept.lists["a"], related=(("c", 900_000), ("b", 1)))
+    odd = dataclasses.replace(kept.lists["a"], slugs=("c", "b"), scores=(900_000, 1))
     kept = Lists(kept.method, {**kept.lists, "a": odd})
     assert related_papers(papers, k=2, kept=kept)["a"] == ("c", "b")
     twin = paper("d", "graph neural network", "Graph neural networks for sparse images.")
@@ -97,9 +97,9 @@ def test_the_table_round_trips() -> None:
     lists = Lists(
         "0123456789abcdef",
         {
-            "a": Kept("00000000000000aa", (("c", 1_000_000), ("b", 5))),
-            "b": Kept("00000000000000bb", ()),
-            "c": Kept("00000000000000cc", (("a", 1_000_000),)),
+            "a": Kept("00000000000000aa", ("c", "b"), (1_000_000, 5)),
+            "b": Kept("00000000000000bb", (), ()),
+            "c": Kept("00000000000000cc", ("a",), (1_000_000,)),
         },
     )
     text = format_related(lists)
@@ -214,3 +214,74 @@ def test_any_table_is_read_or_refused_at_a_line(text: str) -> None:
         assert str(error).startswith("r")
     else:
         assert parse_related(format_related(parsed), "r") == parsed
+
+
+@settings(max_examples=60, deadline=None)
+@given(DOCS, st.data())
+def test_vectors_from_a_memo_are_the_same_bits(docs: list, data: st.DataObject) -> None:
+    """A build keeps the papers' vectors (docs/papers/.related-vectors.bin) and tokenizes only the
+    texts they do not hold: the vectors (and so every score) are the same bits as from scratch."""
+    texts = [(" ".join(title), None if abstract is None else " ".join(abstract) + ".") for title, abstract in docs]
+    digests = [related_module.text_digest(*text) for text in texts]
+    reference = related_module.default_reference()
+    seen = sorted(data.draw(st.sets(st.integers(0, len(texts) - 1))))
+    earlier = related_module.vectors_of([texts[i] for i in seen], [digests[i] for i in seen], reference, None)
+    memo = related_module.parse_vectors(related_module.format_vectors(earlier, "key"), "key")
+    assert memo is not None and memo.digests == earlier.digests and list(memo.terms) == list(earlier.terms)
+    assert (memo.matrix != earlier.matrix).nnz == 0
+    made = related_module.vectors_of(texts, digests, reference, memo)
+    scratch = related_module._vectors(texts, reference)
+    for name in ("indptr", "indices", "data"):
+        assert getattr(made.matrix, name).tolist() == getattr(scratch, name).tolist()
+    assert list(made.terms) == sorted({t for text in texts for t in related_module.terms(" ".join(filter(None, text)))})
+
+
+def test_a_vectors_memo_made_otherwise_or_altered_is_not_used() -> None:
+    texts = [("Graph networks", "Sparse graphs."), ("Diffusion images", None)]
+    digests = [related_module.text_digest(*text) for text in texts]
+    made = related_module.vectors_of(texts, digests, related_module.default_reference(), None)
+    data = related_module.format_vectors(made, "key")
+    assert related_module.parse_vectors(data, "key") is not None
+    header, _, body = data.partition(b"\n")
+    for bad in (
+        b"",
+        data[:-1],  # cut short (a torn write)
+        data + b"\0",
+        data[:-8] + bytes(8),  # a weight altered
+        data.replace(b"\tkey\t", b"\tother\t"),  # another key (code or reference table)
+        header.replace(b"PA-VECTORS 1", b"PA-VECTORS 2") + b"\n" + body,
+    ):
+        assert related_module.parse_vectors(bad, "key") is None
+    # Well formed, but not what a build writes: terms out of order, or a column out of range.
+    swapped = dataclasses.replace(made, terms=made.terms[::-1].copy())
+    wide = dataclasses.replace(made, terms=made.terms[:-1].copy())
+    for odd in (swapped, wide):
+        assert related_module.parse_vectors(related_module.format_vectors(odd, "key"), "key") is None
+
+
+def test_the_build_tokenizes_only_new_texts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build keeps its vectors in docs/ and makes only those of new texts; with or without the
+    memo (or with a broken one), it writes the same pages."""
+    from generator.build import build
+
+    dumps, docs = tmp_path / "dumps", tmp_path / "docs"
+    dumps.mkdir()
+    (dumps / "2026-06-01.txt").write_text(dump_text(GRAPHS, IMAGES))
+    build(dumps, docs, None)
+    memo = docs / "papers" / ".related-vectors.bin"
+    assert memo.read_bytes().startswith(b"PA-VECTORS 1\t")
+    tokenized: list[int] = []
+    vectors = related_module._vectors_and_terms
+    monkeypatch.setattr(
+        related_module, "_vectors_and_terms", lambda docs, *rest: tokenized.append(len(docs)) or vectors(docs, *rest)
+    )
+    (dumps / "2026-06-02.txt").write_text(dump_text(SPARSE))
+    build(dumps, docs, None)
+    assert tokenized == [1]
+    pages = {p: p.read_bytes() for p in sorted(docs.rglob("*.md"))}
+    assert b'href="../sparse-graph-attention/"' in pages[docs / "papers" / "graph-networks-at-scale.md"]
+    for broken in (memo.read_bytes()[:-8] + bytes(8), b""):
+        memo.write_bytes(broken)
+        build(dumps, docs, None)
+        assert {p: p.read_bytes() for p in sorted(docs.rglob("*.md"))} == pages
+    assert tokenized == [1, 3, 3]
