@@ -114,11 +114,9 @@ def fingerprint(
 
 
 def page_key(print_: str, src_uri: str, source: str) -> str:
-    """The key of a page: the build's fingerprint, the page's path and its whole source."""
-    digest = hashlib.sha256(print_.encode())
-    digest.update(b"\0" + src_uri.encode() + b"\0")
-    digest.update(source.encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
+    """The key of a page: the build's fingerprint, the page's path and the digest of its whole
+    source file (generator.write.content_digest)."""
+    return hashlib.sha256(f"{print_}\0{src_uri}\0{source}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def chrome_key(print_: str, base_url: str) -> str:

@@ -11,7 +11,8 @@ every file it wrote in a manifest, docs/.generated. A build:
    (a first build) is instead written whole into a temporary folder next to it
    (``docs/papers.pa-tmp/``), which saves a rename per file. A Deferred file (a paper, tag or
    day page) is not even made when the manifest says the last build made it from the same key
-   and the file still holds what that made (the digest of its content);
+   and the file still holds what that made: the same size and modification time as it was
+   written with, or else the same digest of its content;
 2. once every file has been produced, writes the new manifest as docs/.generated.pending,
    renames the temporary files and folders into place, deletes the files of the old manifest
    that are no longer generated, writes the manifest and removes the pending one.
@@ -45,6 +46,9 @@ OWNED_DIRS = (urls.PAPERS, urls.TAGS, urls.DAYS, urls.FEEDS, urls.API)
 #: the files the last build wrote (dot files: MkDocs leaves them out of the site)
 MANIFEST = ".generated"
 PENDING = ".generated.pending"
+#: the size and modification time of each Deferred file when written: not in the manifest, which
+#: is the same for the same dumps (a lost or stale stamp only costs reading the file)
+STAMPS = ".generated.stamps"
 LOCK = ".generator.lock"
 TEMP_SUFFIX = ".pa-tmp"
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -157,25 +161,41 @@ def _walk(directory: Path | str, relative: str, found: set[str]) -> None:
                 found.add(f"{relative}/{entry.name}")
 
 
-def read_manifest(docs: Path) -> tuple[set[str], dict[str, tuple[str, str]]]:
+@dataclass(frozen=True)
+class Made:
+    """What the manifest says of a Deferred file: the key it was made for, the digest of its
+    content (:func:`content_digest`), and its stamp when written (:func:`stamp_of`)."""
+
+    key: str
+    digest: str
+    stamp: str
+
+
+def read_manifest(docs: Path) -> tuple[set[str], dict[str, Made]]:
     """The files the builds recorded writing (the manifest's, and a killed build's pending ones),
-    and what the manifest says each Deferred file was made of: path -> (key, digest of its content)."""
+    and what the manifest says each Deferred file was made of."""
     recorded: set[str] = set()
-    keys: dict[str, tuple[str, str]] = {}
+    keys: dict[str, Made] = {}
+    stamps = dict(line.split("\t", 1) for line in _read_lines(docs, STAMPS) if "\t" in line)
     for name in (MANIFEST, PENDING):
-        try:
-            descriptor = os.open(docs / name, os.O_RDONLY | _NOFOLLOW)
-        except FileNotFoundError:
-            continue
-        except OSError as error:
-            raise _output_error(error, docs / name) from None
-        with os.fdopen(descriptor, encoding="utf-8", errors="replace") as stream:
-            for fields in (line.split("\t") for line in stream.read().split("\n")):
-                if owned(fields[0]):
-                    recorded.add(fields[0])
-                    if name == MANIFEST and len(fields) == 3:
-                        keys[fields[0]] = (fields[1], fields[2])
+        for fields in (line.split("\t") for line in _read_lines(docs, name)):
+            if owned(fields[0]):
+                recorded.add(fields[0])
+                if name == MANIFEST and len(fields) == 3:
+                    keys[fields[0]] = Made(fields[1], fields[2], stamps.get(fields[0], ""))
     return recorded, keys
+
+
+def _read_lines(docs: Path, name: str) -> list[str]:
+    """The lines of one of the generator's own files in docs/ (none when it does not exist)."""
+    try:
+        descriptor = os.open(docs / name, os.O_RDONLY | _NOFOLLOW)
+    except FileNotFoundError:
+        return []
+    except OSError as error:
+        raise _output_error(error, docs / name) from None
+    with os.fdopen(descriptor, encoding="utf-8", errors="replace") as stream:
+        return stream.read().split("\n")
 
 
 def read_generated(docs: Path, relative: str) -> str:
@@ -205,7 +225,7 @@ def _recover(docs: Path, temporary: Iterable[str]) -> None:
     """Remove what a killed build left: temporary files and the temporary owned folders."""
     for relative in temporary:
         (docs / relative).unlink(missing_ok=True)
-    for name in (*OWNED_DIRS, *OWNED_FILES, MANIFEST, PENDING):
+    for name in (*OWNED_DIRS, *OWNED_FILES, MANIFEST, PENDING, STAMPS):
         _clear(docs / f"{name}{TEMP_SUFFIX}")
 
 
@@ -233,7 +253,7 @@ class _Staged:
     generated: frozenset[str]
     temporary: tuple[tuple[str, str], ...]  # (temporary file, final file), renamed at the end
     fresh: int  # files written into the temporary folders of new owned folders
-    keys: dict[str, tuple[str, str]] = field(default_factory=dict)  # Deferred files: (key, digest)
+    keys: dict[str, Made] = field(default_factory=dict)  # Deferred files
 
 
 def write_site(docs: Path, files: Files) -> WriteReport:
@@ -284,15 +304,14 @@ def _commit(docs: Path, staged: _Staged, fresh: dict[str, str], before: set[str]
     if stale:  # only deleting files can leave a folder empty
         _remove_empty_dirs(docs)
     _write_text(docs / MANIFEST, _listing(generated, staged.keys))
+    _write_text(docs / STAMPS, "".join(f"{name}\t{made.stamp}\n" for name, made in sorted(staged.keys.items())))
     (docs / PENDING).unlink()
     written = len(staged.temporary) + staged.fresh
     foreign = tuple(sorted(before - recorded - generated))
     return WriteReport(written=written, unchanged=len(generated) - written, deleted=len(stale), foreign=foreign)
 
 
-def _stage(
-    root: str, before: set[str], fresh: dict[str, str], files: Files, known: dict[str, tuple[str, str]]
-) -> _Staged:
+def _stage(root: str, before: set[str], fresh: dict[str, str], files: Files, known: dict[str, Made]) -> _Staged:
     """Write the new and changed files of `files` to their temporary names (a Deferred file
     whose key and content are those `known` from the last build is left as it is, unmade).
 
@@ -301,7 +320,7 @@ def _stage(
     """
     generated: set[str] = set()
     staged: list[tuple[str, str]] = []
-    keys: dict[str, tuple[str, str]] = {}
+    keys: dict[str, Made] = {}
     made: set[str] = {root}  # folders known to exist (and to be plain folders)
     fresh_files = 0
     relative = ""
@@ -313,33 +332,31 @@ def _stage(
             first, _, rest = relative.partition("/")
             temporary_root = fresh.get(first) if rest else None
             target = f"{root}/{relative}"
+            key = None
             if isinstance(content, Deferred):
                 last = known.get(relative)
-                if (
-                    last is not None
-                    and last[0] == content.key
-                    and temporary_root is None
-                    and relative in before
-                    and _digest_of(target) == last[1]
-                ):
-                    keys[relative] = last
-                    continue
+                if last is not None and last.key == content.key and temporary_root is None and relative in before:
+                    # left as the last build made it: the same stamp, or else the same content
+                    stamp = stamp_of(target)
+                    if stamp is not None and (stamp == last.stamp or _digest_of(target) == last.digest):
+                        keys[relative] = Made(last.key, last.digest, stamp)
+                        continue
                 key, content = content.key, content.make()
-                data = content.encode("utf-8") if isinstance(content, str) else content
-                keys[relative] = (key, _digest(data))
-            else:
-                data = content.encode("utf-8") if isinstance(content, str) else content
+            data = content.encode("utf-8") if isinstance(content, str) else content
             if temporary_root is not None:
                 path = f"{temporary_root}/{rest}"
                 _ensure_parent(path, made)
                 _write_file(path, data)
                 fresh_files += 1
-                continue
-            if relative in before and _same(target, data):
-                continue
-            _ensure_parent(target, made)
-            staged.append((target + TEMP_SUFFIX, target))  # before writing: removed if that fails
-            _write_file(target + TEMP_SUFFIX, data)
+            elif relative in before and _same(target, data):
+                path = target
+            else:
+                _ensure_parent(target, made)
+                path = target + TEMP_SUFFIX  # renamed at the end: the stamp stays
+                staged.append((path, target))  # before writing: removed if that fails
+                _write_file(path, data)
+            if key is not None:
+                keys[relative] = Made(key, content_digest(data), stamp_of(path) or "")
     except BaseException as error:
         _unstage(_Staged(frozenset(), tuple(staged), 0))
         if isinstance(error, OSError):
@@ -392,16 +409,29 @@ def _write_text(path: Path, text: str) -> None:
     os.replace(temporary, path)  # noqa: PTH105
 
 
-def _listing(names: Iterable[str], keys: dict[str, tuple[str, str]] | None = None) -> str:
+def _listing(names: Iterable[str], keys: dict[str, Made] | None = None) -> str:
     """A manifest: a path a line, each Deferred file's followed by its key and digest (tabs)."""
     keys = keys or {}
-    return "".join(
-        f"{name}\t{keys[name][0]}\t{keys[name][1]}\n" if name in keys else f"{name}\n" for name in sorted(names)
-    )
+    lines = []
+    for name in sorted(names):
+        made = keys.get(name)
+        lines.append(f"{name}\n" if made is None else f"{name}\t{made.key}\t{made.digest}\n")
+    return "".join(lines)
 
 
-def _digest(data: bytes) -> str:
+def content_digest(data: bytes) -> str:
+    """The digest of a file's content, as the manifest records it."""
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def stamp_of(path: str) -> str | None:
+    """A regular file's size and modification time (None: not one, or it cannot be read): what
+    tells, without reading it, that a file is as a build left it (as `git status` does)."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    return f"{info.st_size}:{info.st_mtime_ns}" if stat.S_ISREG(info.st_mode) else None
 
 
 def _digest_of(path: str) -> str | None:
@@ -411,7 +441,7 @@ def _digest_of(path: str) -> str | None:
     except OSError:
         return None
     with os.fdopen(descriptor, "rb") as stream:
-        return _digest(stream.read())
+        return content_digest(stream.read())
 
 
 def _clear(leftover: Path) -> None:

@@ -86,7 +86,7 @@ from generator.search import BLOCKS_PATH, engine_of_docs, papers_with_code
 from generator.sitemaps import split_sitemap
 from generator.siteurl import SiteUrlError, check_site_url
 from generator.slugs import slug_of
-from generator.write import OWNED_DIRS, OWNED_FILES, PENDING, TEMP_SUFFIX
+from generator.write import OWNED_DIRS, OWNED_FILES, PENDING, TEMP_SUFFIX, Made, content_digest, read_manifest, stamp_of
 
 #: In a generated page, what follows this line is never searched (see HtmlPage).
 SEARCH_END = "<!-- search end -->\n"
@@ -128,9 +128,11 @@ class _Cache:
     """The page cache of this build (see generator.pagecache). A plain class: the tests load
     this module without registering it, which dataclasses need."""
 
-    def __init__(self, store: pagecache.PageCache, fingerprint: str) -> None:
+    def __init__(self, store: pagecache.PageCache, fingerprint: str, made: dict[str, Made]) -> None:
         self.store = store
         self.fingerprint = fingerprint
+        #: what the generator's manifest says of the pages it made (generator.write)
+        self.made = made
         #: every page's key, by source path (made when its source is read)
         self.keys: dict[str, str] = {}
         #: the pages taken from the cache: source path -> (key, base URL, lean)
@@ -173,7 +175,7 @@ def _start_cache(config: MkDocsConfig) -> None:
     }
     code = [overrides, Path(__file__), Path(pagecache.__file__).parent]
     print_ = pagecache.fingerprint(Path(config.config_file_path), settings, code, docs, (*OWNED_DIRS, *OWNED_FILES))
-    _cache = _Cache(pagecache.PageCache(Path(folder)), print_)
+    _cache = _Cache(pagecache.PageCache(Path(folder)), print_, read_manifest(docs)[1])
     _quiet_skipped_pages()
 
 
@@ -194,12 +196,23 @@ def _quiet_skipped_pages() -> None:
 
 
 def on_page_read_source(page: Page, config: MkDocsConfig) -> str | None:
-    """The page's source, as MkDocs reads it; with the page cache, its key too."""
-    if _cache is None or page.file.src_uri in _cache.keys:
-        return None
-    source = page.file.content_string
-    _cache.keys[page.file.src_uri] = pagecache.page_key(_cache.fingerprint, page.file.src_uri, source)
-    return source
+    """With the page cache, the page's key (MkDocs reads the source itself)."""
+    if _cache is not None and page.file.src_uri not in _cache.keys:
+        _cache.keys[page.file.src_uri] = pagecache.page_key(
+            _cache.fingerprint, page.file.src_uri, _source_digest(page.file)
+        )
+    return None
+
+
+def _source_digest(file: File) -> str:
+    """The digest of a page's source file (generator.write.content_digest): the generator's
+    manifest holds it for a page it made, while the file keeps the size and modification time it
+    was written with; any other file is read."""
+    assert _cache is not None
+    made = _cache.made.get(file.src_uri)
+    if made is not None and file.abs_src_path is not None and stamp_of(file.abs_src_path) == made.stamp:
+        return made.digest
+    return content_digest(file.content_bytes)
 
 
 _PER_DEPTH: dict[tuple[str, str, tuple[Any, ...]], Markup] = {}
@@ -444,7 +457,7 @@ def _leave_cached_pages(files: Files, config: MkDocsConfig) -> Files:
     _cache.order = files.documentation_pages()
     entry = SitemapEntry.maker(config.site_url)
     for file in _cache.order:
-        key = pagecache.page_key(_cache.fingerprint, file.src_uri, file.content_string)
+        key = pagecache.page_key(_cache.fingerprint, file.src_uri, _source_digest(file))
         _cache.keys[file.src_uri] = key
         base_url = get_relative_url(".", file.url)
         lean = _cached(key, base_url)

@@ -17,7 +17,8 @@ import pytest
 
 from generator import pagecache
 from generator.pagefind import part_digest
-from tests.sitebuild import ROOT, file_hashes, prepare_project
+from generator.write import content_digest, read_manifest, stamp_of
+from tests.sitebuild import ROOT, file_hashes, mkdocs_build, prepare_project
 
 FIXTURES = ROOT / "tests" / "fixtures" / "dumps"
 DUMPS = sorted(FIXTURES.glob("*.txt"))
@@ -185,15 +186,35 @@ def test_the_fingerprint_covers_the_settings(tmp_path: Path) -> None:
     assert len(prints) == 4
 
 
-def test_a_page_key_covers_its_path_and_every_character_of_its_source() -> None:
+def test_a_page_key_covers_its_path_and_every_byte_of_its_source() -> None:
+    page = b"---\ntitle: A\n---\nbody"
     keys = {
-        pagecache.page_key("print", "papers/a.md", "---\ntitle: A\n---\nbody"),
-        pagecache.page_key("print", "papers/b.md", "---\ntitle: A\n---\nbody"),
-        pagecache.page_key("print", "papers/a.md", "---\ntitle: A\n---\nbody "),
-        pagecache.page_key("other", "papers/a.md", "---\ntitle: A\n---\nbody"),
-        pagecache.page_key("print", "papers/a.md\0", "---\ntitle: A\n---\nbody"),
+        pagecache.page_key("print", "papers/a.md", content_digest(page)),
+        pagecache.page_key("print", "papers/b.md", content_digest(page)),
+        pagecache.page_key("print", "papers/a.md", content_digest(page + b" ")),
+        pagecache.page_key("print", "papers/a.md", content_digest(page.replace(b"\n", b"\r\n"))),
+        pagecache.page_key("other", "papers/a.md", content_digest(page)),
+        pagecache.page_key("print", "papers/a.md\0", content_digest(page)),
     }
-    assert len(keys) == 5
+    assert len(keys) == 6
+
+
+def test_a_generated_page_changed_after_the_generator_is_rendered_again(tmp_path: Path) -> None:
+    """The hooks take a generated page's digest from the generator's manifest only while the file
+    keeps the size and modification time it was written with: a page changed since is read."""
+    project = new_project(tmp_path / "project")
+    shutil.copy(DUMPS[0], project / "dumps")
+    env = {"PA_PAGEFIND_FROM": "1", "PA_PAGEFIND_BLOCK": "2"}
+    site_build(project, env)
+    page = next((project / "docs" / "papers").glob("*.md"))
+    made = read_manifest(project / "docs")[1][f"papers/{page.name}"]
+    assert made.stamp == stamp_of(str(page)) and made.digest == content_digest(page.read_bytes())
+    page.write_text(page.read_text(encoding="utf-8").replace("</h1>", "</h1>\n<p>Changed.</p>", 1), encoding="utf-8")
+    built = mkdocs_build(project, {**env, "PA_PAGE_CACHE": str(project / ".cache" / "pages")})
+    assert built.returncode == 0, built.stderr
+    assert CACHE_LINE.search(built.stderr)[2] == "1"  # type: ignore[index]
+    html = (project / "site" / "papers" / page.stem / "index.html").read_text(encoding="utf-8")
+    assert "<p>Changed.</p>" in html
 
 
 def test_entries_are_stored_whole_and_the_unused_ones_pruned(tmp_path: Path) -> None:

@@ -69,6 +69,15 @@ def test_a_deferred_file_is_made_only_when_its_key_or_its_file_changed(docs: Pat
     assert made == ["C", "D", "C2", "D"] and (docs / "papers" / "d.md").read_text() == "D"
     build(("papers/c.md", page("k3", "C2")), ("papers/d.md", page("k2", "D")))
     assert made == ["C", "D", "C2", "D"]
+    # The manifest keeps each file's size and modification time: a file with both unchanged is
+    # not read; another time, the same content (a restored cache): read, not made, stamp renewed.
+    stamp = read_manifest(docs)[1]["papers/d.md"].stamp
+    os.utime(docs / "papers" / "d.md", ns=(1, 1))
+    build(("papers/c.md", page("k3", "C2")), ("papers/d.md", page("k2", "D")))
+    assert made == ["C", "D", "C2", "D"] and read_manifest(docs)[1]["papers/d.md"].stamp not in ("", stamp)
+    (docs / "papers" / "d.md").write_text("E")  # the same size, another content: made again
+    build(("papers/c.md", page("k3", "C2")), ("papers/d.md", page("k2", "D")))
+    assert made == ["C", "D", "C2", "D", "D"] and (docs / "papers" / "d.md").read_text() == "D"
 
 
 def test_an_error_while_producing_files_leaves_docs_as_it_was(docs: Path) -> None:
