@@ -254,13 +254,18 @@ DESCRIPTION_LENGTH = 160
 
 
 def paper_pages(
-    papers: Sequence[Paper], related: Mapping[str, Sequence[str]], site_url: str, pagefind: bool, code: str = ""
+    papers: Sequence[Paper],
+    related: Mapping[str, Sequence[str]],
+    site_url: str,
+    pagefind: bool,
+    code: str = "",
+    shown: Mapping[str, str] | None = None,
 ) -> Iterator[tuple[str, str | Deferred]]:
     """The page of each paper as (path under docs/, Markdown), with its related papers.
 
     With `code` (a digest of the generator's code and templates), each page is Deferred: made
     only when its key, the digest of `code` and all the page shows, is not that of the page
-    the last build left (generator.write)."""
+    the last build left (generator.write); `shown` is :func:`_shown` of `papers`, for the keys."""
     macros = environment().get_template("paper.md.j2").module  # a macro call costs less than a template
     page, head = macros.page, macros.head  # type: ignore[attr-defined]
     # what a page shows of a related paper: (slug, title, first listing day)
@@ -279,10 +284,20 @@ def paper_pages(
         )
         return str(page(paper, record, others, base_of(path), pagefind, matter))
 
+    if shown is None:
+        shown = _shown(papers) if code else {}
     for paper in papers:
         path = urls.paper_file(paper.slug)
-        others = [link[slug] for slug in related.get(paper.slug, ())]
-        yield path, _made(code, (paper, others, site_url, pagefind), functools.partial(markdown, paper, others, path))
+        listed = related.get(paper.slug, ())
+        others = [link[slug] for slug in listed]
+        make = functools.partial(markdown, paper, others, path)
+        yield path, _made(code, (paper, [shown[slug] for slug in listed] if code else [], site_url, pagefind), make)
+
+
+def _shown(papers: Sequence[Paper]) -> dict[str, str]:
+    """What a page that lists a paper shows of it (its slug, title and first listing day), by
+    slug, as a key spells it out: made once a paper, not once each page that lists it."""
+    return {paper.slug: repr((paper.slug, paper.title, paper.listed)) for paper in papers}
 
 
 def _made(code: str, inputs: tuple[object, ...], make: Callable[[], str]) -> str | Deferred:
@@ -303,7 +318,8 @@ def page_files(
     env = environment()
     templates = {name: env.get_template(f"{name}.md.j2") for name in ("tag", "tags", "day", "archive", "home")}
     pagefind = engine(len(papers)) == "pagefind"  # the markup Pagefind reads, only where it is used
-    yield from paper_pages(papers, related or {}, site_url, pagefind, code)
+    shown = _shown(papers) if code else {}
+    yield from paper_pages(papers, related or {}, site_url, pagefind, code, shown)
 
     tags = group_tags(papers)
     for tag in tags:
@@ -330,9 +346,9 @@ def page_files(
                 templates["tag"].render, tag=tag, page=page, base=base_of(path), feed=feed, front_matter=matter
             )
             # what the page shows: its papers' slugs, titles and days, and the tag's count on page one
-            shown = [(paper.slug, paper.title, paper.listed) for paper in page.papers] if code else []
+            listed = [shown[paper.slug] for paper in page.papers] if code else []
             count = tag.count if page.number is None else None
-            inputs = (path, matter, tag.label, tag.slug, count, page.number, page.newer, page.older, shown)
+            inputs = (path, matter, tag.label, tag.slug, count, page.number, page.newer, page.older, listed)
             yield path, _made(code, inputs, render)
     matter = front_matter(False, title="Tags", hide=["toc"], search=NOT_INDEXED)
     yield urls.TAGS_FILE, templates["tags"].render(tags=tags, front_matter=matter)
