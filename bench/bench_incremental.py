@@ -17,7 +17,8 @@ os.wait4, as bench/bench_site.py does:
 - incremental: another fresh project with every dump but the last, built the same way with a page
   cache (PA_PAGE_CACHE, as `python -m generator site` sets it): the "first build with the cache";
   then the last dump is added and both steps run again: the incremental build (its site/ folder
-  removed first, untimed: CI restores docs/ and the cache, not the last site).
+  moved aside first, untimed, and deleted after: CI restores docs/ and the cache, not the last
+  site).
 
 The incremental site must equal the full build's, byte for byte (every file; both built with the
 same SOURCE_DATE_EPOCH): the script stops otherwise. It prints a Markdown table of each stage's CPU
@@ -70,6 +71,7 @@ class Build:
 
 def build(project: Path, dumps: Path, cache: Path | None) -> Build:
     python = sys.executable
+    os.sync()  # what the kernel still has to write of earlier steps is not charged to this build
     generator = run(
         [python, "-m", "generator", "build", "--dumps", str(dumps), "--docs", str(project / "docs"), "--overrides", ""],
         cwd=ROOT,
@@ -175,9 +177,13 @@ def measure(papers: int, add: int, scratch: Path, full_only: bool = False) -> No
     cache = scratch / "cache"
     first = build(project, before, cache)
     # CI (the publish workflow) starts from a clean checkout: docs/ and the cache are restored,
-    # no site is left from the last run for MkDocs to clean
-    shutil.rmtree(project / "site")
+    # no site is left from the last run for MkDocs to clean. The last site is moved aside, and
+    # deleted after the build: deleting its files just before would leave the kernel freeing
+    # their blocks during the timed build (here, with `discard`, the folders MkDocs makes cost
+    # up to 10x more right after such a deletion).
+    (project / "site").rename(scratch / "last-site")
     incremental = build(project, after, cache)
+    shutil.rmtree(scratch / "last-site")
 
     same = digest(project / "site") == digest(full_project / "site")
     site_mb, site_files = disk_mb(full_project / "site")
