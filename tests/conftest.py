@@ -29,7 +29,7 @@ SHARED_DUMP_FILES = {
 HOSTILE_DUMPS = ROOT / "tests" / "fixtures" / "hostile"
 FIXTURE_DUMPS = ROOT / "tests" / "fixtures" / "dumps"
 #: papers of the synthetic archive searched with Pagefind (above generator.search.PAGEFIND_FROM)
-LARGE_PAPERS = 5200
+LARGE_PAPERS = 2100  # just above generator.search.PAGEFIND_FROM
 #: the Pagefind indexes of the large site (generator.search.PAGEFIND_BLOCK: 10,000 papers otherwise)
 LARGE_BLOCKS = 3
 
@@ -118,13 +118,13 @@ def fixture_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def large_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A synthetic archive of LARGE_PAPERS papers listed 10 a day over two years (2024-01-01 to
-    2025-06-03), searched with Pagefind, in LARGE_BLOCKS indexes (the search box merges them):
+    """A synthetic archive of LARGE_PAPERS papers listed 4 a day over two years (2024-01-01 to
+    2025-06-08), searched with Pagefind, in LARGE_BLOCKS indexes (the search box merges them):
     the largest build of the suite (mark its tests slow)."""
     from bench.synthetic import write_dumps
 
     project = tmp_path_factory.mktemp("large")
-    write_dumps(project / "dumps", LARGE_PAPERS, per_day=10)
+    write_dumps(project / "dumps", LARGE_PAPERS, per_day=4)
     block = str(-(-LARGE_PAPERS // LARGE_BLOCKS))
     return build_site(project / "project", project / "dumps", env={"PA_PAGEFIND_BLOCK": block})
 
