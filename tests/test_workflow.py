@@ -265,11 +265,11 @@ def test_generated_pages_and_the_page_cache_are_kept_between_runs() -> None:
     before `make site`, saved after it succeeded and before the upload), never from a cached
     copy of the tracked hand-written pages."""
     from generator.site import PAGE_CACHE
-    from generator.write import MANIFEST, OWNED_DIRS, OWNED_FILES
+    from generator.write import MANIFEST, OWNED_DIRS, OWNED_FILES, STAMPS
 
     _, build = _job_using("actions/upload-pages-artifact")
     restore, save = _step(build, "actions/cache/restore"), _step(build, "actions/cache/save")
-    kept = {f"docs/{name}" for name in (*OWNED_FILES, *OWNED_DIRS, MANIFEST)} | {PAGE_CACHE.as_posix()}
+    kept = {f"docs/{name}" for name in (*OWNED_FILES, *OWNED_DIRS, MANIFEST, STAMPS)} | {PAGE_CACHE.as_posix()}
     for step in (restore, save):
         assert set(step["with"]["path"].split()) == kept
     # a key of its own for every run (an entry is never overwritten), restored by its prefix:
