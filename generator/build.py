@@ -24,9 +24,11 @@ from .related import (
     VECTORS_PATH,
     default_reference,
     format_vectors,
+    papers_vectors,
     parse_vectors,
     related_lists,
     vectors_key,
+    vectors_made_by,
 )
 from .relatedtable import read_related
 from .render import page_files
@@ -40,7 +42,7 @@ from .tagging import (
     with_inferred_tags,
 )
 from .taxonomy import NO_OVERRIDES, Overrides, Taxonomy
-from .write import Files, WriteReport, read_generated, read_generated_bytes, write_site
+from .write import Deferred, Files, WriteReport, read_generated, read_generated_bytes, write_site
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ def build(
     merged, warnings = merge(dumps)
     slugs = paper_slugs(merged, read_permalinks(dumps_dir))
     code = code_digest()
-    memo: list[tuple[str, str | bytes]] = []
+    memo: list[tuple[str, str | bytes | Deferred]] = []
     ranked = None
     if taxonomy is not None:  # the candidate tags of papers whose text the last build scored are known
         rules = rules_digest(taxonomy, code)
@@ -72,12 +74,13 @@ def build(
     papers = make_papers(merged, slugs, tags, read_records(dumps_dir))
     key = vectors_key(default_reference(), code)  # the vectors of the texts the last build tokenized
     last = read_generated_bytes(docs_dir, VECTORS_PATH)
-    known_vectors = parse_vectors(last, key)
-    lists = related_lists(papers, kept=read_related(dumps_dir), vectors=known_vectors)
+    lists = related_lists(papers, kept=read_related(dumps_dir), vectors=lambda: parse_vectors(last, key))
     if lists.vectors is not None:
         memo.append((VECTORS_PATH, format_vectors(lists.vectors, key)))
-    elif known_vectors is not None:  # no list needed them: kept as they are
-        memo.append((VECTORS_PATH, last))
+    elif header := vectors_made_by(last, key):  # no list needed them: kept as they are, unread
+        memo.append((VECTORS_PATH, Deferred(header, lambda: last)))
+    else:  # none kept yet: made once, for the builds that will need them
+        memo.append((VECTORS_PATH, format_vectors(papers_vectors(papers), key)))
     related = lists.slugs()
     if taxonomy is not None:  # papers the rules leave untagged take the tags their neighbours share
         papers, _ = with_inferred_tags(papers, related, taxonomy)

@@ -337,6 +337,13 @@ def vectors_of(
     return Vectors(tuple(digests), terms[held[1:] > 0], matrix)
 
 
+def papers_vectors(papers: Iterable[Paper], reference: Reference | None = None) -> Vectors:
+    """The vectors of papers (rows in slug order, as :func:`related_lists` makes them)."""
+    docs = [(paper.title, paper.abstract) for paper in sorted(papers, key=lambda paper: paper.slug)]
+    reference = default_reference() if reference is None else reference
+    return vectors_of(docs, [text_digest(*doc) for doc in docs], reference, None)
+
+
 _VECTORS_MAGIC = b"PA-VECTORS 1"
 
 
@@ -404,6 +411,16 @@ def parse_vectors(data: bytes, key: str) -> Vectors | None:
     if not matrix.has_canonical_format:  # each row's columns increasing: the order scores are summed in
         return None
     return Vectors(tuple(text[16 * row : 16 * row + 16] for row in range(rows)), terms, matrix)
+
+
+def vectors_made_by(data: bytes, key: str) -> str | None:
+    """The header line of a memo made under `key` (its sizes and the checksum of the rest), else None."""
+    header, _, _ = data.partition(b"\n")
+    return (
+        header.decode("ascii", "replace")
+        if header.startswith(b"\t".join([_VECTORS_MAGIC, key.encode(), b""]))
+        else None
+    )
 
 
 def _dots(vectors: sp.csr_matrix, left: npt.NDArray[np.int64], right: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
@@ -604,7 +621,7 @@ def related_lists(
     reference: Reference | None = None,
     kept: Lists | None = None,
     exact: bool = False,
-    vectors: Vectors | None = None,
+    vectors: Callable[[], Vectors | None] | None = None,
 ) -> Lists:
     """Each paper's (at most) k most similar papers, best first, with their scores.
 
@@ -619,8 +636,9 @@ def related_lists(
     exact: scored against every paper sharing a term with it. So lists kept exact stay exact:
     the top k of (a paper's top k so far + the new papers) is its top k among all of them.
 
-    `vectors` are those of some papers (an earlier call's): a paper's vector is taken from them
-    when they hold its text's, not made again (the same bits either way)."""
+    `vectors` gives those of some papers (an earlier call's), called only when vectors are needed:
+    a paper's vector is taken from them when they hold its text's, not made again (the same bits
+    either way)."""
     ordered = sorted(papers, key=lambda paper: paper.slug)
     for before, after in itertools.pairwise(ordered):
         if before.slug == after.slug:
@@ -633,7 +651,7 @@ def related_lists(
     made: list[Vectors] = []
 
     def vectorize() -> sp.csr_matrix:
-        made.append(vectors_of(docs, digests, reference, vectors))
+        made.append(vectors_of(docs, digests, reference, vectors() if vectors is not None else None))
         return made[-1].matrix
 
     found: list[list[tuple[int, int]] | None]

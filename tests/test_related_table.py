@@ -193,6 +193,8 @@ def test_add_keeps_the_lists_and_the_build_reads_them(tmp_path: Path) -> None:
     before = {p: p.read_bytes() for p in sorted((tmp_path / "docs").rglob("*")) if p.is_file()}
     page = (tmp_path / "docs" / "papers" / "graph-networks-at-scale.md").read_text()
     assert 'href="../sparse-graph-attention/"' in page
+    # no list was found (all were kept), yet the vectors are kept for a build that will need them
+    assert (tmp_path / "docs" / "papers" / ".related-vectors.bin").read_bytes().startswith(b"PA-VECTORS 1\t")
 
     # A hand-broken table stops the build at its line, and nothing is written.
     table = dumps / "related.tsv"
