@@ -75,7 +75,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -600,6 +600,7 @@ class Lists:
         return {slug: kept.slugs for slug, kept in self.lists.items()}
 
 
+@lru_cache(maxsize=1 << 18)  # a build asks it of every paper twice: the tag memo, the related lists
 def text_digest(title: str, abstract: str | None) -> str:
     """A digest of what a paper's vector is made of: its title and abstract."""
     text = f"{title}\0{abstract or ''}".encode("utf-8", "surrogatepass")
