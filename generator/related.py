@@ -384,7 +384,7 @@ def parse_vectors(data: bytes, key: str) -> Vectors | None:
     ):
         return None
     rows, count, size, nnz = map(int, fields[3:])
-    ends = np.cumsum([16 * rows, size, 8 * (rows + 1), 4 * nnz, 8 * nnz]).tolist()
+    ends = list(itertools.accumulate([16 * rows, size, 8 * (rows + 1), 4 * nnz, 8 * nnz]))  # Python ints: no overflow
     if len(body) != ends[-1]:
         return None
     try:

@@ -5,6 +5,7 @@ is refused with its place, and `add` and `related` keep it."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from pathlib import Path
 from unittest import mock
 
@@ -254,6 +255,11 @@ def test_a_vectors_memo_made_otherwise_or_altered_is_not_used() -> None:
         header.replace(b"PA-VECTORS 1", b"PA-VECTORS 2") + b"\n" + body,
     ):
         assert related_module.parse_vectors(bad, "key") is None
+    # A checksum that holds, with sizes that do not (however large): refused, not a crash.
+    checksum = hashlib.blake2b(body, digest_size=16).hexdigest().encode()
+    for size in (2**62, 2**63 - 1, 10**30):
+        forged = b"\t".join([b"PA-VECTORS 1", b"key", checksum, str(size).encode(), b"1", b"1", str(size).encode()])
+        assert related_module.parse_vectors(forged + b"\n" + body, "key") is None
     # Well formed, but not what a build writes: terms out of order, or a column out of range.
     swapped = dataclasses.replace(made, terms=made.terms[::-1].copy())
     wide = dataclasses.replace(made, terms=made.terms[:-1].copy())
