@@ -113,10 +113,10 @@ def fingerprint(
     return digest.hexdigest()
 
 
-def page_key(print_: str, src_uri: str, source: str) -> str:
+def page_key(print_: str, src_uri: str, digest: str) -> str:
     """The key of a page: the build's fingerprint, the page's path and the digest of its whole
     source file (generator.write.content_digest)."""
-    return hashlib.sha256(f"{print_}\0{src_uri}\0{source}".encode("utf-8", "surrogatepass")).hexdigest()
+    return hashlib.sha256(f"{print_}\0{src_uri}\0{digest}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def chrome_key(print_: str, base_url: str) -> str:

@@ -258,8 +258,8 @@ def paper_pages(
     related: Mapping[str, Sequence[str]],
     site_url: str,
     pagefind: bool,
-    code: str = "",
-    shown: Mapping[str, str] | None = None,
+    code: str,
+    shown: Mapping[str, str],
 ) -> Iterator[tuple[str, str | Deferred]]:
     """The page of each paper as (path under docs/, Markdown), with its related papers.
 
@@ -284,8 +284,6 @@ def paper_pages(
         )
         return str(page(paper, record, others, base_of(path), pagefind, matter))
 
-    if shown is None:
-        shown = _shown(papers) if code else {}
     for paper in papers:
         path = urls.paper_file(paper.slug)
         listed = related.get(paper.slug, ())
