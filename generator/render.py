@@ -259,7 +259,7 @@ def paper_pages(
     site_url: str,
     pagefind: bool,
     code: str,
-    shown: Mapping[str, str],
+    shown: Mapping[str, bytes],
 ) -> Iterator[tuple[str, str | Deferred]]:
     """The page of each paper as (path under docs/, Markdown), with its related papers.
 
@@ -289,23 +289,30 @@ def paper_pages(
         listed = related.get(paper.slug, ())
         others = [link[slug] for slug in listed]
         make = functools.partial(markdown, paper, others, path)
-        yield path, _made(code, (paper, [shown[slug] for slug in listed] if code else [], site_url, pagefind), make)
+        yield path, _made(code, (paper, site_url, pagefind), make, [shown[slug] for slug in listed] if code else [])
 
 
-def _shown(papers: Sequence[Paper]) -> dict[str, str]:
+def _shown(papers: Sequence[Paper]) -> dict[str, bytes]:
     """What a page that lists a paper shows of it (its slug, title and first listing day), by
     slug, as a key spells it out: made once a paper, not once each page that lists it."""
-    return {paper.slug: repr((paper.slug, paper.title, paper.listed)) for paper in papers}
+    return {
+        paper.slug: repr((paper.slug, paper.title, paper.listed)).encode("utf-8", "surrogatepass") for paper in papers
+    }
 
 
-def _made(code: str, inputs: tuple[object, ...], make: Callable[[], str]) -> str | Deferred:
-    """A page: with `code`, Deferred under the digest of `code` and `inputs`, all the page is made
-    of (their repr: str, int, date, tuples and frozen dataclasses of them, spelled out whole);
-    without, made now."""
+def _made(
+    code: str, inputs: tuple[object, ...], make: Callable[[], str], listed: Sequence[bytes] = ()
+) -> str | Deferred:
+    """A page: with `code`, Deferred under the digest of `code`, `inputs` and `listed`, all the
+    page is made of (the repr of `inputs`: str, int, date, tuples and frozen dataclasses of them,
+    spelled out whole; then the papers it lists, :func:`_shown`'s, one a line: a repr holds no
+    line break); without, made now."""
     if not code:
         return make()
-    key = hashlib.blake2b(repr((code, inputs)).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-    return Deferred(key, make)
+    state = hashlib.blake2b(repr((code, inputs)).encode("utf-8", "surrogatepass"), digest_size=16)
+    state.update(b"\n")
+    state.update(b"\n".join(listed))
+    return Deferred(state.hexdigest(), make)
 
 
 def page_files(
@@ -346,8 +353,8 @@ def page_files(
             # what the page shows: its papers' slugs, titles and days, and the tag's count on page one
             listed = [shown[paper.slug] for paper in page.papers] if code else []
             count = tag.count if page.number is None else None
-            inputs = (path, matter, tag.label, tag.slug, count, page.number, page.newer, page.older, listed)
-            yield path, _made(code, inputs, render)
+            inputs = (path, matter, tag.label, tag.slug, count, page.number, page.newer, page.older)
+            yield path, _made(code, inputs, render, listed)
     matter = front_matter(False, title="Tags", hide=["toc"], search=NOT_INDEXED)
     yield urls.TAGS_FILE, templates["tags"].render(tags=tags, front_matter=matter)
 
