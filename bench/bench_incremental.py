@@ -146,7 +146,10 @@ def report_full(papers: int, full: Build, site: Path) -> None:
     print(f"\nsite: {site_mb:.0f} MB in {site_files:,} files ({tar_mb:.0f} MB as a tar archive)")
 
 
-def measure(papers: int, add: int, scratch: Path, full_only: bool = False) -> None:
+def archive(papers: int, add: int, scratch: Path) -> tuple[Path, Path]:
+    """Synthetic dumps of `papers` + `add` papers in `scratch`: dumps-before (all but the dumps of
+    the `add` papers, with the related lists and permalinks `add` keeps beside them) and
+    dumps-after (every dump, the same lists and permalinks: the new dump copied in)."""
     every = scratch / "all-dumps"
     write_dumps(every, papers + add)
     dumps = sorted(every.glob("*.txt"))
@@ -172,7 +175,12 @@ def measure(papers: int, add: int, scratch: Path, full_only: bool = False) -> No
         f"\nrelated lists of the {papers:,} papers from scratch (`generator related`, kept in dumps/related.tsv):"
         f" {lists.cpu:.1f} s CPU, {lists.wall:.1f} s wall, peak RSS {lists.max_rss_mb:.0f} MB"
     )
+    return before, after
 
+
+def measure(papers: int, add: int, scratch: Path, full_only: bool = False) -> None:
+    before, after = archive(papers, add, scratch)
+    days = max(1, -(-add // 100))
     full_project = prepare_project(scratch / "full")
     full = build(full_project, after, None)
     if full_only:

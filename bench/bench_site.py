@@ -152,9 +152,15 @@ def paper_pages_of(site: Path, papers: int) -> list[Path]:
     return paper_pages
 
 
-def run(command: list[str], cwd: Path, log: Path) -> Usage:
-    """Run `command` in a child process; its own wall time, CPU time and peak RSS (Linux: KB)."""
-    environment = {**os.environ, "PYTHONPATH": str(ROOT), "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+def run(command: list[str], cwd: Path, log: Path, env: dict[str, str] | None = None) -> Usage:
+    """Run `command` in a child process; its own wall time, CPU time and peak RSS (Linux: KB).
+    Its environment: this one's with the project's Python settings, or `env` when given."""
+    environment = env or {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "NO_MKDOCS_2_WARNING": "1",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
     with log.open("w") as output:
         start = time.perf_counter()
         child = subprocess.Popen(command, cwd=cwd, env=environment, stdout=output, stderr=subprocess.STDOUT)
