@@ -146,6 +146,11 @@ def report_full(papers: int, full: Build, site: Path) -> None:
     print(f"\nsite: {site_mb:.0f} MB in {site_files:,} files ({tar_mb:.0f} MB as a tar archive)")
 
 
+def new_dumps(add: int) -> int:
+    """How many of the last dumps hold the `add` new papers (synthetic dumps: 100 papers a day)."""
+    return max(1, -(-add // 100))
+
+
 def archive(papers: int, add: int, scratch: Path) -> tuple[Path, Path]:
     """Synthetic dumps of `papers` + `add` papers in `scratch`: dumps-before (all but the dumps of
     the `add` papers, with the related lists and permalinks `add` keeps beside them) and
@@ -153,7 +158,7 @@ def archive(papers: int, add: int, scratch: Path) -> tuple[Path, Path]:
     every = scratch / "all-dumps"
     write_dumps(every, papers + add)
     dumps = sorted(every.glob("*.txt"))
-    days = max(1, -(-add // 100))
+    days = new_dumps(add)
     before, after = scratch / "dumps-before", scratch / "dumps-after"
     before.mkdir()
     after.mkdir()
@@ -180,7 +185,7 @@ def archive(papers: int, add: int, scratch: Path) -> tuple[Path, Path]:
 
 def measure(papers: int, add: int, scratch: Path, full_only: bool = False) -> None:
     before, after = archive(papers, add, scratch)
-    days = max(1, -(-add // 100))
+    days = new_dumps(add)
     full_project = prepare_project(scratch / "full")
     full = build(full_project, after, None)
     if full_only:
