@@ -106,6 +106,13 @@ SHIFTS = """() => { window.shifts = [];
     .observe({ type: "layout-shift", buffered: true }); }"""
 
 
+#: the layout shift a paper page may show in all (Chrome's units, as Lighthouse's CLS, where up
+#: to 0.1 is "good"). "Find this paper" and "Cite" made after the page was shown (paper.js's fill
+#: run 300 ms after load) shift it by 0.006-0.033; Chrome once reported a shift of 0.00005 here,
+#: which no reader could see and which did not come back in ~80 loads
+LAYOUT_SHIFT = 0.001
+
+
 def test_a_paper_page_does_not_move_once_shown(browser: Browser, base_url: str, real_site: Path) -> None:
     """Lighthouse's desktop view: "Find this paper" and "Cite" were made after the page was
     shown, pushing its sources and footer down."""
@@ -116,7 +123,8 @@ def test_a_paper_page_does_not_move_once_shown(browser: Browser, base_url: str, 
         page.goto("/" + pages_of(real_site)["paper"])
         page.wait_for_load_state("networkidle")
         expect(page.get_by_role("heading", name="Cite")).to_be_visible()
-        assert page.evaluate("window.shifts") == []
+        shifts = page.evaluate("window.shifts")
+        assert sum(shifts) < LAYOUT_SHIFT, shifts
     finally:
         context.close()
 
