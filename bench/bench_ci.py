@@ -105,6 +105,7 @@ def job(scratch: Path, origin: Path, name: str, cache: Path | None, saved: Path)
     logs.mkdir()
 
     def step(label: str, command: list[str], cwd: Path) -> tuple[str, Usage]:
+        """A timed step; its output in the log named by the label's first word (one per step)."""
         return label, run(command, cwd=cwd, log=logs / f"{label.split()[0]}.log", env=environment)
 
     artifact = scratch / f"{name}-artifact.tar"
@@ -126,7 +127,11 @@ def job(scratch: Path, origin: Path, name: str, cache: Path | None, saved: Path)
     steps.append(step("save (tar --posix, zstd)", ["sh", "-c", save], clone))
     tar = ["tar", "--dereference", "--hard-dereference", "-cf", str(artifact), "-C", "site", "."]
     steps.append(step("artifact (tar of the site)", tar, clone))
-    steps.append(step("artifact upload's zip (gzip -6)", ["sh", "-c", f"gzip -6 -c '{artifact}' > /dev/null"], clone))
+    steps.append(
+        step(
+            "deflate (gzip -6, as upload-artifact zips it)", ["sh", "-c", f"gzip -6 -c '{artifact}' > /dev/null"], clone
+        )
+    )
     print(
         f"\n{name}: cache archive {saved.stat().st_size / 1e6:.0f} MB, artifact {artifact.stat().st_size / 1e6:.0f} MB"
     )
