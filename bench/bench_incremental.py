@@ -3,6 +3,12 @@ archive built before, with the page cache), each stage, in one run.
 
     .venv/bin/python bench/bench_incremental.py --papers 10000 30000 [--add 100] [--workdir DIR]
     .venv/bin/python bench/bench_incremental.py --papers 100000 --full-only
+    .venv/bin/python bench/bench_incremental.py --papers 30000 --repeat 3
+
+With --repeat N, each build (full, and incremental) runs N times and every figure is the median of
+its runs (a stage's each of its own; the whole build's the median run's). Before each incremental
+run after the first, the archive goes back to its state before the new dump (a build without it,
+untimed). The projects and the sites set aside are deleted only once all is measured.
 
 For each size N, in its own scratch folder: synthetic dumps of N + --add papers (bench/synthetic.py,
 100 papers a day: the last dump holds the added papers), and the related lists of the N papers
@@ -36,6 +42,7 @@ import hashlib
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -183,11 +190,32 @@ def archive(papers: int, add: int, scratch: Path) -> tuple[Path, Path]:
     return before, after
 
 
-def measure(papers: int, add: int, scratch: Path, full_only: bool = False) -> None:
+def median_build(builds: list[Build]) -> Build:
+    """Each figure of `builds` (wall, CPU, system, peak RSS of each stage) their median, apart:
+    the median run of one stage need not be that of another."""
+
+    def of(usages: list[Usage]) -> Usage:
+        names = ("wall", "cpu", "max_rss_mb", "system")
+        return Usage(*(statistics.median(getattr(usage, name) for usage in usages) for name in names))
+
+    return Build(
+        of([b.generator for b in builds]),
+        of([b.mkdocs for b in builds]),
+        of([b.mkdocs_self for b in builds]),
+        of([b.pagefind for b in builds]),
+        builds[-1].log,
+    )
+
+
+def measure(papers: int, add: int, scratch: Path, full_only: bool = False, repeat: int = 1) -> None:
     before, after = archive(papers, add, scratch)
     days = new_dumps(add)
-    full_project = prepare_project(scratch / "full")
-    full = build(full_project, after, None)
+    # Each run in a fresh project; the projects (and the sites moved aside below) are deleted only
+    # at the end: deleting tens of thousands of files leaves the kernel freeing their blocks during
+    # the next timed build (here, with `discard`, the folders MkDocs makes then cost up to 10x more).
+    fulls = [build(prepare_project(scratch / f"full-{number}"), after, None) for number in range(repeat)]
+    full_project = scratch / "full-0"
+    full = median_build(fulls)
     if full_only:
         report_full(papers, full, full_project / "site")
         return
@@ -198,13 +226,17 @@ def measure(papers: int, add: int, scratch: Path, full_only: bool = False) -> No
     vectors = scratch / "vectors-before.bin"  # what the first build kept
     shutil.copy(project / "docs" / VECTORS_PATH, vectors)
     # CI (the publish workflow) starts from a clean checkout: docs/ and the cache are restored,
-    # no site is left from the last run for MkDocs to clean. The last site is moved aside, and
-    # deleted after the build: deleting its files just before would leave the kernel freeing
-    # their blocks during the timed build (here, with `discard`, the folders MkDocs makes cost
-    # up to 10x more right after such a deletion).
-    (project / "site").rename(scratch / "last-site")
-    incremental = build(project, after, cache)
-    shutil.rmtree(scratch / "last-site")
+    # no site is left from the last run for MkDocs to clean. The last site is moved aside.
+    aside = scratch / "aside"
+    aside.mkdir()
+    incrementals = []
+    for number in range(repeat):
+        if number:  # back to the archive before the new dump (untimed): docs/, the memo and the cache
+            (project / "site").rename(aside / f"incremental-{number}")
+            build(project, before, cache)
+        (project / "site").rename(aside / f"before-{number}")
+        incrementals.append(build(project, after, cache))
+    incremental = median_build(incrementals)
 
     same = digest(project / "site") == digest(full_project / "site")
     site_mb, site_files = disk_mb(full_project / "site")
@@ -236,10 +268,19 @@ def measure(papers: int, add: int, scratch: Path, full_only: bool = False) -> No
         wall = (f"{f.wall:.1f} s", f"{i.wall:.1f} s") if f.wall else ("-", "-")
         ratio = f"{i.cpu / f.cpu:.0%}" if f.cpu else "-"
         print(f"| {name} | {f.cpu:.1f} s | {wall[0]} | {i.cpu:.1f} s | {wall[1]} | {ratio} | {c.cpu:.1f} s |")
+    # the whole build's median run (not the sum of the stages' medians)
+    full_cpu, full_wall = (statistics.median(of(b) for b in fulls) for of in (Build.cpu.fget, Build.wall.fget))
+    cpu, wall = (statistics.median(of(b) for b in incrementals) for of in (Build.cpu.fget, Build.wall.fget))
     print(
-        f"| **whole build** | **{full.cpu:.1f} s** | {full.wall:.1f} s | **{incremental.cpu:.1f} s** |"
-        f" {incremental.wall:.1f} s | **{incremental.cpu / full.cpu:.0%}** | {first.cpu:.1f} s |"
+        f"| **whole build** | **{full_cpu:.1f} s** | {full_wall:.1f} s | **{cpu:.1f} s** |"
+        f" {wall:.1f} s | **{cpu / full_cpu:.0%}** | {first.cpu:.1f} s |"
     )
+    if repeat > 1:
+        print(
+            f"\nmedians of {repeat} runs of each build (a stage's figures: each the median of its own);"
+            f" whole CPU of each run: full {', '.join(f'{b.cpu:.1f}' for b in fulls)} s;"
+            f" incremental {', '.join(f'{b.cpu:.1f}' for b in incrementals)} s"
+        )
     print()
     print(
         "| peak RSS | generator | MkDocs | Pagefind |\n|---|---:|---:|---:|\n"
@@ -258,21 +299,24 @@ def measure(papers: int, add: int, scratch: Path, full_only: bool = False) -> No
         )
     )
     # in a process of its own, as the build's (this one's heap, the sites' digests, slows it down)
-    share = subprocess.run(
-        [sys.executable, __file__, "--related-share", str(after), str(vectors)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    dropped, added = map(float, share.stdout.split())
+    shares = [
+        subprocess.run(
+            [sys.executable, __file__, "--related-share", str(after), str(vectors)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        for _ in range(repeat)
+    ]
+    dropped, added = (statistics.median(float(share[column]) for share in shares) for column in (0, 1))
     print(
         f"\nrelated lists, as the incremental build finds them (in a process of their own): {dropped:.2f} s CPU,"
         f" {dropped / incremental.generator.cpu:.1%} of its generator; after `add` (the new papers'"
         f" lists kept in dumps/related.tsv): {added:.2f} s, {added / incremental.generator.cpu:.1%}"
         f" (target <= 5%)"
     )
-    verdict = "met" if incremental.cpu <= TARGET * full.cpu else "not met"
-    print(f"\nincremental / full CPU: {incremental.cpu / full.cpu:.3f} (target <= {TARGET}: {verdict})")
+    verdict = "met" if cpu <= TARGET * full_cpu else "not met"
+    print(f"\nincremental / full CPU: {cpu / full_cpu:.3f} (target <= {TARGET}: {verdict})")
     if not same:
         sys.exit("the incremental site differs from the full build's")
 
@@ -300,6 +344,7 @@ def main() -> None:
     parser.add_argument("--workdir", default=None, help="scratch folder (default: the system's temp folder)")
     parser.add_argument("--keep", action="store_true", help="leave the projects in --workdir")
     parser.add_argument("--full-only", action="store_true", help="measure the full build only")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each build; figures are their medians")
     parser.add_argument("--related-share", nargs=2, type=Path, metavar=("DUMPS", "MEMO"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.related_share:  # the bench's own child process (see measure)
@@ -308,7 +353,7 @@ def main() -> None:
     for papers in args.papers:
         scratch = Path(tempfile.mkdtemp(prefix=f"incremental-{papers}-", dir=args.workdir))
         try:
-            measure(papers, args.add, scratch, args.full_only)
+            measure(papers, args.add, scratch, args.full_only, args.repeat)
         finally:
             if not args.keep:
                 shutil.rmtree(scratch, ignore_errors=True)

@@ -473,11 +473,15 @@ def _link_cached_pages() -> None:
     """Put the pages taken from the cache into the site (hard links to the entries, or copies)."""
     assert _cache is not None
     for source, target in _cache.linked:
+        # one page a folder, which MkDocs has not made: made first (a failed link costs as much)
+        folder = target.rpartition("/")[0]
         try:
-            pagecache.link_or_copy(source, target)
-        except FileNotFoundError:  # its folder is not made yet (the usual case: one page a folder)
-            os.makedirs(os.path.dirname(target), exist_ok=True)  # noqa: PTH103, PTH120 - once per page
-            pagecache.link_or_copy(source, target)
+            os.mkdir(folder)  # noqa: PTH102 - once per page
+        except FileExistsError:
+            pass
+        except FileNotFoundError:  # nor the folder above it
+            os.makedirs(folder, exist_ok=True)  # noqa: PTH103
+        pagecache.link_or_copy(source, target)
 
 
 def on_template_context(context: dict[str, Any], template_name: str, config: MkDocsConfig) -> dict[str, Any]:
