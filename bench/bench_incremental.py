@@ -208,6 +208,11 @@ def median_build(builds: list[Build]) -> Build:
     )
 
 
+def median_whole(builds: list[Build]) -> tuple[float, float]:
+    """The whole build's CPU and wall of the median run (not the sum of the stages' medians)."""
+    return statistics.median(b.cpu for b in builds), statistics.median(b.wall for b in builds)
+
+
 def measure(papers: int, add: int, scratch: Path, full_only: bool = False, repeat: int = 1) -> None:
     before, after = archive(papers, add, scratch)
     days = new_dumps(add)
@@ -217,8 +222,7 @@ def measure(papers: int, add: int, scratch: Path, full_only: bool = False, repea
     fulls = [build(prepare_project(scratch / f"full-{number}"), after, None) for number in range(repeat)]
     full_project = scratch / "full-0"
     full = median_build(fulls)
-    # the whole build's median run (not the sum of the stages' medians)
-    full_cpu, full_wall = (statistics.median(of(b) for b in fulls) for of in (Build.cpu.fget, Build.wall.fget))
+    full_cpu, full_wall = median_whole(fulls)
     if full_only:
         report_full(papers, full, full_project / "site", (full_cpu, full_wall))
         return
@@ -271,7 +275,7 @@ def measure(papers: int, add: int, scratch: Path, full_only: bool = False, repea
         wall = (f"{f.wall:.1f} s", f"{i.wall:.1f} s") if f.wall else ("-", "-")
         ratio = f"{i.cpu / f.cpu:.0%}" if f.cpu else "-"
         print(f"| {name} | {f.cpu:.1f} s | {wall[0]} | {i.cpu:.1f} s | {wall[1]} | {ratio} | {c.cpu:.1f} s |")
-    cpu, wall = (statistics.median(of(b) for b in incrementals) for of in (Build.cpu.fget, Build.wall.fget))
+    cpu, wall = median_whole(incrementals)
     print(
         f"| **whole build** | **{full_cpu:.1f} s** | {full_wall:.1f} s | **{cpu:.1f} s** |"
         f" {wall:.1f} s | **{cpu / full_cpu:.0%}** | {first.cpu:.1f} s |"
