@@ -17,6 +17,7 @@ from . import dumps as dump_files
 from . import hub
 from .archive import Archive, build_archive, load_archive
 from .build import build as build_site
+from .collector import fewer_full_collections
 from .dates import date_from_name
 from .dedupe import title_key
 from .errors import ArchiveError, DumpError, InputError, LocatedError, shown
@@ -137,6 +138,7 @@ dumps_option = click.option(
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Paper Archive: turn Hugging Face Papers dumps into an archive website."""
+    fewer_full_collections()
 
 
 site_url_option = click.option(

@@ -29,9 +29,12 @@ HEADER = (
 )
 _METHOD = re.compile(r"#method\t([0-9a-f]{16})")
 _DIGEST = re.compile(r"[0-9a-f]{16}")
-_SLUG = r"[a-z0-9]++(?:-[a-z0-9]++)*+"  # possessive: what a slug is followed by never extends it
-_PAIR = re.compile(rf"{_SLUG}:[1-9][0-9]{{0,6}}+")
-#: a whole line: slug, digest and related papers
+#: a slug of at most MAX_LENGTH characters (the look-ahead), followed by a tab or a colon;
+#: possessive: what a slug is followed by never extends it
+_SLUG = rf"(?=[a-z0-9-]{{1,{MAX_LENGTH}}}+[\t:])[a-z0-9]++(?:-[a-z0-9]++)*+"
+#: a related paper: slug:score, the score from 1 to 1000000
+_PAIR = re.compile(rf"{_SLUG}:(?:[1-9][0-9]{{0,5}}+|1000000)")
+#: a whole line: slug, digest and related papers (every check of a line's parts but the order)
 _LINE = re.compile(rf"({_SLUG})\t([0-9a-f]{{16}})\t((?:{_PAIR.pattern})(?: {_PAIR.pattern})*+)?")
 
 
@@ -40,23 +43,17 @@ def parse_related(text: str, path: str) -> Lists:
     method = ""
     lists: dict[str, Kept] = {}
     for number, line in enumerate(text.split("\n"), start=1):
-        if not line or (line.startswith("#") and not line.startswith("#method")):
-            continue
-        if match := _METHOD.fullmatch(line):
-            method = match[1]
-            continue
         match = _LINE.fullmatch(line)  # the whole line at once: the usual case
         if match is None:
+            if not line or (line.startswith("#") and not line.startswith("#method")):
+                continue
+            if method_line := _METHOD.fullmatch(line):
+                method = method_line[1]
+                continue
             _refuse(line, path, number)
         slug, digest, listed = match.groups()
         words = listed.replace(":", " ").split(" ") if listed else []  # slug, score, slug, score...
         others, scores = tuple(words[0::2]), tuple(map(int, words[1::2]))
-        if (
-            len(slug) > MAX_LENGTH
-            or max(map(len, others), default=0) > MAX_LENGTH
-            or max(scores, default=0) > 1_000_000
-        ):
-            _refuse(line, path, number)
         if slug in lists:
             raise InputError(path, f"a second related list for {slug!r}", number)
         if not _ranked(others, scores) or len({slug, *others}) != len(others) + 1:
@@ -83,16 +80,7 @@ def _refuse(line: str, path: str, number: int) -> NoReturn:
         raise InputError(
             path, "not a related list: expected a slug, a tab, a digest, a tab and slug:score pairs", number
         )
-    pair = next(
-        (
-            pair
-            for pair in listed.split(" ")
-            if not (
-                _PAIR.fullmatch(pair) and is_slug(pair.partition(":")[0]) and int(pair.partition(":")[2]) <= 1_000_000
-            )
-        ),
-        listed,
-    )
+    pair = next((pair for pair in listed.split(" ") if not _PAIR.fullmatch(pair)), listed)
     raise InputError(path, f"not a related paper: {pair!r} (expected slug:score, score 1 to 1000000)", number)
 
 

@@ -50,6 +50,8 @@
   (docs/javascripts/pagefind-search.js) and Pagefind's indexes, one per block of papers, are
   made after the site, each the same for the same pages, and kept in the page cache by what they
   index (generator.pagefind).
+- The cycle collector makes its full collections ten times less often (generator.collector), as
+  in the generator's process: both hold the whole archive.
 """
 
 from __future__ import annotations
@@ -81,6 +83,7 @@ from mkdocs.utils import get_relative_url
 
 from generator import pagecache
 from generator.api import gzip_bytes
+from generator.collector import fewer_full_collections
 from generator.pagefind import PagefindError, part_digest, read_blocks, write_indexes
 from generator.search import BLOCKS_PATH, engine_of_docs, papers_with_code
 from generator.sitemaps import split_sitemap
@@ -106,6 +109,11 @@ class HtmlPage(Page):
         self.content, _, self.more = self.markdown.partition(SEARCH_END)
         self.toc = get_toc([])
         self.present_anchor_ids = set()
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    """MkDocs' process holds every page of the site: see generator.collector."""
+    fewer_full_collections()
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
