@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import gc
 import os
 import shutil
 import socket
@@ -79,6 +80,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def _no_github_annotations(monkeypatch: pytest.MonkeyPatch) -> None:
     """CI sets GITHUB_ACTIONS; tests that want annotations set it themselves."""
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+
+
+@pytest.fixture
+def restored_gc_threshold() -> Iterator[None]:
+    """The cycle collector's thresholds, as they were before the test (generator.collector)."""
+    before = gc.get_threshold()
+    yield
+    gc.set_threshold(*before)
 
 
 # --- sites built once per session ----------------------------------------------------

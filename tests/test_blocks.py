@@ -3,6 +3,7 @@ state, and lean pages name Material's assets as the installed theme does."""
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import re
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ import pytest
 from jinja2 import Environment
 from mkdocs.exceptions import BuildError
 
+from generator.collector import FULL_EVERY
 from tests.sitebuild import ROOT
 
 _spec = importlib.util.spec_from_file_location("pa_hooks", ROOT / "overrides" / "hooks.py")
@@ -190,3 +192,10 @@ def test_lean_pages_load_the_theme_assets(real_site: Path) -> None:
         assert (real_site / found[name]).is_file()
     assert found["search_worker"] in script and (real_site / found["search_worker"]).is_file()
     assert not re.search(r"\.[0-9a-f]{8}\.min\.(css|js)", (ROOT / "overrides" / "lean.html").read_text())
+
+
+def test_mkdocs_makes_fewer_full_cycle_collections(restored_gc_threshold: None) -> None:
+    """MkDocs' process holds every page: as in the generator's (generator.collector)."""
+    gc.set_threshold(700, 10, 10)
+    hooks.on_startup("build", dirty=False)
+    assert gc.get_threshold() == (700, 10, FULL_EVERY)
