@@ -57,6 +57,7 @@ from bench.bench_site import MKDOCS_WRAPPER, Usage, run, tar_bytes  # noqa: E402
 from bench.synthetic import write_dumps  # noqa: E402
 from generator.archive import load_archive  # noqa: E402
 from generator.build import code_digest  # noqa: E402
+from generator.collector import fewer_full_collections  # noqa: E402
 from generator.related import VECTORS_PATH, default_reference, parse_vectors, related_lists, vectors_key  # noqa: E402
 from generator.relatedtable import format_related, parse_related, read_related  # noqa: E402
 from tests.sitebuild import prepare_project  # noqa: E402
@@ -352,7 +353,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="runs of each build; figures are their medians")
     parser.add_argument("--related-share", nargs=2, type=Path, metavar=("DUMPS", "MEMO"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.related_share:  # the bench's own child process (see measure)
+    if args.related_share:  # the bench's own child process (see measure), set as the generator's
+        fewer_full_collections()
         print(*related_share(*args.related_share))
         return
     for papers in args.papers:
